@@ -1,0 +1,44 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "omics",
+  products: [
+    .library(name: "OmicsCore", targets: ["OmicsCore"]),
+    .library(name: "OmicsIO", targets: ["OmicsIO"]),
+    .executable(name: "omics", targets: ["omics"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+    .systemLibrary(
+      name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(
+      name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    .target(
+      name: "OmicsCore",
+      dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
+    .target(
+      name: "OmicsIO",
+      dependencies: [
+        "OmicsCore", "CHDF5", "CZlib",
+        .product(name: "OrderedCollections", package: "swift-collections"),
+      ]),
+    .executableTarget(
+      name: "omics",
+      dependencies: [
+        "OmicsCore", "OmicsIO",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .target(
+      name: "OmicsTestSupport",
+      dependencies: ["OmicsCore", "OmicsIO"]),
+    .testTarget(name: "OmicsCoreTests", dependencies: ["OmicsCore", "OmicsTestSupport"]),
+    .testTarget(name: "OmicsIOTests", dependencies: ["OmicsIO", "OmicsCore", "OmicsTestSupport"]),
+    .testTarget(name: "OmicsCLITests", dependencies: ["OmicsTestSupport"]),
+  ]
+)

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// The `omics` command: reads, converts and inspects omics data files.
+struct Omics: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "omics",
+    abstract: "Read, convert and analyse single-cell and bulk omics data.",
+    subcommands: []
+  )
+}

@@ -1,0 +1,5 @@
+import ArgumentParser
+import OmicsCore
+import OmicsIO
+
+Omics.main()
