@@ -40,5 +40,6 @@ let package = Package(
     .testTarget(name: "OmicsCoreTests", dependencies: ["OmicsCore", "OmicsTestSupport"]),
     .testTarget(name: "OmicsIOTests", dependencies: ["OmicsIO", "OmicsCore", "OmicsTestSupport"]),
     .testTarget(name: "OmicsCLITests", dependencies: ["OmicsTestSupport"]),
-  ]
+  ],
+  swiftLanguageModes: [.v5]
 )
