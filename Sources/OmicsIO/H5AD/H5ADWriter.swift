@@ -1,0 +1,136 @@
+import OmicsCore
+import OrderedCollections
+
+/// Writes an `ExpressionMatrix` as `.h5ad` in the current anndata spec (0.8+ encodings), so that
+/// `anndata.read_h5ad` opens it unchanged. The file is written under a temporary name and renamed
+/// into place only when complete.
+///
+///     try H5ADWriter.write(matrix, to: "out.h5ad", compression: .gzip(level: 4))
+public enum H5ADWriter {
+  public static func write(
+    _ matrix: ExpressionMatrix, to path: String, compression: HDF5Compression = .none
+  ) throws {
+    if let problem = matrix.validateShapes() {
+      throw OmicsError(file: path, "cannot write an inconsistent object: \(problem)")
+    }
+    try AtomicFileWriter.write(to: path) { temporary in
+      let file = try HDF5File.create(temporary)
+      let root = try file.root()
+      let writer = H5ADElementWriter(compression: compression, displayPath: path)
+      try root.stamp(.anndata)
+      if let X = matrix.X { try writer.write(Element(X), named: "X", in: root) }
+      try writer.write(.dataFrame(matrix.obs), named: "obs", in: root)
+      try writer.write(.dataFrame(matrix.var), named: "var", in: root)
+      try writer.write(.dict(matrix.layers.mapValues { Element($0) }), named: "layers", in: root)
+      try writer.write(.dict(matrix.obsm), named: "obsm", in: root)
+      try writer.write(.dict(matrix.varm), named: "varm", in: root)
+      try writer.write(.dict(matrix.obsp), named: "obsp", in: root)
+      try writer.write(.dict(matrix.varp), named: "varp", in: root)
+      try writer.write(.dict(matrix.uns), named: "uns", in: root)
+      if let raw = matrix.raw {
+        let g = try root.createGroup("raw")
+        try g.stamp(.raw)
+        if let X = raw.X { try writer.write(Element(X), named: "X", in: g) }
+        try writer.write(.dataFrame(raw.var), named: "var", in: g)
+        try writer.write(.dict(raw.varm), named: "varm", in: g)
+      }
+      try file.flush()
+    }
+  }
+}
+
+/// Encodes one `Element` as the group or dataset anndata writes for it.
+struct H5ADElementWriter {
+  var compression: HDF5Compression
+  var displayPath: String
+
+  func write(_ element: Element, named name: String, in parent: HDF5Group) throws {
+    guard !name.isEmpty, !name.contains("/") else {
+      throw OmicsError(file: displayPath, location: parent.path, "key '\(name)' cannot be written (empty or contains '/')")
+    }
+    switch element {
+    case .array(let a):
+      let d = try parent.write(name, .numbers(a.values, shape: a.shape), compression: a.isScalar ? .none : compression)
+      try d.stamp(a.isScalar ? .numericScalar : .array)
+    case .stringArray(let s):
+      let d = try parent.write(name, .strings(s.values, shape: s.shape), compression: compression)
+      try d.stamp(.stringArray)
+    case .string(let s):
+      let d = try parent.write(name, .strings([s], shape: []))
+      try d.stamp(.string)
+    case .null:
+      let d = try parent.write(name, .empty)
+      try d.stamp(.null)
+    case .sparse(let s):
+      try writeSparse(s, named: name, in: parent)
+    case .dataFrame(let frame):
+      try writeDataFrame(frame, named: name, in: parent)
+    case .categorical(let c):
+      let g = try parent.createGroup(name)
+      try g.stamp(.categorical)
+      try g.setAttribute("ordered", .numbers(.bool([c.ordered]), shape: []))
+      try g.write("codes", .numbers(Self.codes(c), shape: [c.count]), compression: compression)
+      let categoriesName = "categories"
+      switch c.categories {
+      case .strings(let s): try write(.stringArray(StringArray(s)), named: categoriesName, in: g)
+      case .numbers(let n): try write(.array(DenseArray(shape: [n.count], values: n)), named: categoriesName, in: g)
+      }
+    case .nullable(let n):
+      let g = try parent.createGroup(name)
+      switch n.values {
+      case .strings(let s):
+        try g.stamp(.nullableString)
+        try write(.stringArray(StringArray(s)), named: "values", in: g)
+        if let na = n.naValue { try g.setAttribute("na-value", string: na) }
+      case .numbers(let v):
+        try g.stamp(v.scalarType == .bool ? .nullableBoolean : .nullableInteger)
+        try g.write("values", .numbers(v, shape: [v.count]), compression: compression)
+      }
+      try g.write("mask", .numbers(.bool(n.mask), shape: [n.count]), compression: compression)
+    case .recordArray(let r):
+      let d = try parent.write(name, .records(r, shape: [r.count]))
+      try d.stamp(.recArray)
+    case .dict(let d):
+      let g = try parent.createGroup(name)
+      try g.stamp(.dict)
+      for (key, value) in d { try write(value, named: key, in: g) }
+    }
+  }
+
+  /// Codes in the smallest signed type pandas would use (int8 up to 127 categories, …).
+  static func codes(_ c: Categorical) -> NumericArray {
+    let n = c.categories.count
+    if n <= Int(Int8.max) { return .int8(c.codes.map { Int8(truncatingIfNeeded: $0) }) }
+    if n <= Int(Int16.max) { return .int16(c.codes.map { Int16(truncatingIfNeeded: $0) }) }
+    return .int32(c.codes)
+  }
+
+  func writeSparse(_ s: SparseMatrix, named name: String, in parent: HDF5Group) throws {
+    let g = try parent.createGroup(name)
+    try g.stamp(s.layout == .csr ? .csr : .csc)
+    try g.setAttribute("shape", .numbers(.int64([Int64(s.rows), Int64(s.cols)]), shape: [2]))
+    try g.write("data", .numbers(s.data, shape: [s.nnz]), compression: compression)
+    try g.write("indices", .numbers(.int32(s.indices), shape: [s.nnz]), compression: compression)
+    // scipy keeps int32 indptr while nnz fits.
+    let indptr: NumericArray = s.nnz < Int(Int32.max) ? .int32(s.indptr.map { Int32(truncatingIfNeeded: $0) }) : .int64(s.indptr)
+    try g.write("indptr", .numbers(indptr, shape: [s.indptr.count]), compression: compression)
+  }
+
+  func writeDataFrame(_ frame: DataFrame, named name: String, in parent: HDF5Group) throws {
+    let g = try parent.createGroup(name)
+    try g.stamp(.dataFrame)
+    let indexName = frame.indexName.isEmpty ? "_index" : frame.indexName
+    try g.setAttribute("_index", string: indexName)
+    let order = Array(frame.columns.keys)
+    // h5py cannot store an empty string array; anndata writes an empty float64 array instead.
+    try g.setAttribute("column-order", order.isEmpty ? .numbers(.float64([]), shape: [0]) : .strings(order, shape: [order.count]))
+    if frame.indexIsNullable {
+      try write(.nullable(NullableArray(values: .strings(frame.index), mask: [Bool](repeating: false, count: frame.index.count), naValue: "NaN")), named: indexName, in: g)
+    } else {
+      try write(.stringArray(StringArray(frame.index)), named: indexName, in: g)
+    }
+    for (column, values) in frame.columns where column != indexName {
+      try write(values, named: column, in: g)
+    }
+  }
+}
