@@ -24,7 +24,7 @@ enum HDF5Writing {
   /// Variable-length UTF-8 strings.
   static func stringType() -> HID {
     let type = H5Tcopy(chdf5_c_s1())
-    H5Tset_size(type, Int.max)  // H5T_VARIABLE is SIZE_MAX
+    H5Tset_size(type, -1)  // H5T_VARIABLE is (size_t)-1; size_t imports as Int
     H5Tset_cset(type, H5T_CSET_UTF8)
     return type
   }
