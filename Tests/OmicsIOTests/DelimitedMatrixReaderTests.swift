@@ -101,6 +101,17 @@ import Testing
     #expect(m.var.index == ["A", "B"] && m.X?.denseDoubles() == [1, 2])
   }
 
+  @Test func truncatedGzipFixture() {
+    let path = FixturePaths.fixture("bad/truncated.txt.gz")
+    guard FileManager.default.fileExists(atPath: path) else { return }  // made by scripts/make_fixtures.py
+    do {
+      _ = try DelimitedMatrixReader.read(path)
+      Issue.record("a truncated file must not read")
+    } catch {
+      #expect("\(error)".hasPrefix(path + ": truncated gzip stream"))
+    }
+  }
+
   @Test func errorsNameLineRowAndColumn() {
     #expect(error("e.csv", "") == "e.csv: line 1: empty file, expected a header row of column names")
     #expect(error("e.csv", "\n\n") == "e.csv: line 2: empty file, expected a header row of column names")

@@ -268,4 +268,24 @@ import Testing
     #expect(dense.denseDoubles() == [1, 2, 3, 4, 5, 6])
     #expect(dense.layoutDescription == "dense float32")
   }
+
+  /// The shared bad-input fixtures made by scripts/make_fixtures.py (skipped when absent).
+  @Test func badFixtures() throws {
+    let malformed = FixturePaths.fixture("bad/mtx_malformed_entry.mtx")
+    guard FileManager.default.fileExists(atPath: malformed) else { return }
+    #expect(throws: OmicsError.line(
+      5, file: malformed, "malformed entry: expected 'row column value' with integer indices, found '2 x 3'")
+    ) { try MatrixMarketReader.readSparse(path: malformed) }
+    let range = FixturePaths.fixture("bad/mtx_index_out_of_range.mtx")
+    #expect(throws: OmicsError.line(5, file: range, "row index 4 is out of range 1...3")) {
+      try MatrixMarketReader.readSparse(path: range)
+    }
+    let truncated = FixturePaths.fixture("bad/mtx_truncated.mtx.gz")
+    do {
+      _ = try MatrixMarketReader.readSparse(path: truncated)
+      Issue.record("a truncated file must not read")
+    } catch {
+      #expect("\(error)".hasPrefix(truncated + ": truncated gzip stream"))
+    }
+  }
 }
