@@ -67,11 +67,14 @@ struct H5ADSparseReader {
     }
     switch numbers {
     case .int32(let a):
-      let bad = a.withUnsafeBufferPointer { b -> Int? in
-        let l = Int32(minor)
-        for i in 0..<b.count where b[i] < 0 || b[i] >= l { return i }
-        return nil
+      // Branch-free scan (vectorizes); the failing position is looked up only when something is wrong.
+      let anyBad = a.withUnsafeBufferPointer { b -> Bool in
+        let limit = UInt32(minor)
+        var flag: UInt8 = 0
+        for v in b { flag |= UInt32(bitPattern: v) >= limit ? 1 : 0 }
+        return flag != 0
       }
+      let bad = anyBad ? a.firstIndex { $0 < 0 || Int($0) >= minor } : nil
       if let bad { throw failure(bad, Int64(a[bad])) }
       return a
     case .int64(let a):

@@ -119,6 +119,9 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
     if let fast = try ParallelChunkReader.readIfEligible(self, scalar: scalar, progress: progress) {
       return fast
     }
+    if let direct = try ContiguousDirectReader.readIfEligible(self, scalar: scalar, progress: progress) {
+      return direct
+    }
     let value = try read()
     progress?.advance(count)
     guard case .numbers(let numbers, _) = value else { throw error("expected numbers") }

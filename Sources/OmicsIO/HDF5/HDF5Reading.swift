@@ -76,6 +76,7 @@ enum HDF5Reading {
     let memoryType = HDF5TypeInfo.nativeType(scalar)
     func fill<T>(_: T.Type) throws -> [T] {
       try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+        if let base = buffer.baseAddress { LargeBuffer.adviseHugePages(UnsafeMutableRawPointer(base), byteCount: count * MemoryLayout<T>.stride) }
         if count > 0 {
           let status = source.read(memoryType, UnsafeMutableRawPointer(buffer.baseAddress))
           if status < 0 { throw HDF5Library.error("reading \(what)", file: owner.file.path, path: owner.path) }

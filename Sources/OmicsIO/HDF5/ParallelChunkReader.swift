@@ -7,9 +7,6 @@ import OmicsCore
 /// Reads gzip(+shuffle)-compressed, chunked 1-D numeric datasets by fetching the raw chunks
 /// (`H5Dread_chunk`) and inflating them with zlib on all cores.
 enum ParallelChunkReader {
-  /// Chunks handled per batch: bounds the memory held by compressed chunks.
-  static let batchSize = 256
-
   /// The decoded values, or nil when the dataset is not eligible (not chunked, other filters, other byte order…).
   static func readIfEligible(_ dataset: HDF5Dataset, scalar: ScalarType, progress: ProgressBar?) throws -> NumericArray? {
     guard let shape = dataset.shape, shape.count == 1, shape[0] > 0,
@@ -17,18 +14,26 @@ enum ParallelChunkReader {
     else { return nil }
     let filters = try dataset.filters()
     let ids = filters.map(\.id)
-    guard ids == [Int(H5Z_FILTER_DEFLATE)] || ids == [Int(H5Z_FILTER_SHUFFLE), Int(H5Z_FILTER_DEFLATE)] else {
+    guard ids.isEmpty || ids == [Int(H5Z_FILTER_DEFLATE)] || ids == [Int(H5Z_FILTER_SHUFFLE), Int(H5Z_FILTER_DEFLATE)] else {
       return nil
     }
     let shuffled = ids.count == 2
+    let compressed = !ids.isEmpty
     let native = HDF5TypeInfo.nativeType(scalar)
     guard H5Tequal(dataset.typeID, native) > 0 else { return nil }
     let total = shape[0]
     let width = scalar.byteWidth
+    let runs = compressed ? nil : try uncompressedRuns(dataset, total: total, chunkLength: chunk[0], width: width)
     func fill<T>(_: T.Type) throws -> [T] {
       try [T](unsafeUninitializedCapacity: total) { buffer, initialized in
+        if let base = buffer.baseAddress { LargeBuffer.adviseHugePages(UnsafeMutableRawPointer(base), byteCount: total * MemoryLayout<T>.stride) }
+        if let runs {
+          try FileRunReader.read(dataset, runs: runs, into: UnsafeMutableRawPointer(buffer.baseAddress!), progress: progress)  // safe: total > 0
+          initialized = total
+          return
+        }
         try decode(dataset, into: UnsafeMutableRawPointer(buffer.baseAddress!), total: total, chunkLength: chunk[0],  // safe: total > 0
-                   width: width, shuffled: shuffled, progress: progress)
+                   width: width, compressed: compressed, shuffled: shuffled, progress: progress)
         initialized = total
       }
     }
@@ -47,92 +52,135 @@ enum ParallelChunkReader {
     }
   }
 
+  /// For uncompressed chunked data: the file byte ranges holding the values, in order, with
+  /// consecutive chunks merged. Nil when a chunk is missing (fill values) or oddly sized.
+  static func uncompressedRuns(_ dataset: HDF5Dataset, total: Int, chunkLength: Int, width: Int) throws -> [FileRun]? {
+    let chunkCount = (total + chunkLength - 1) / chunkLength
+    var runs: [FileRun] = []
+    for c in 0..<chunkCount {
+      var offset = [hsize_t(c * chunkLength)]
+      var mask: UInt32 = 0
+      var address: haddr_t = 0
+      var size: hsize_t = 0
+      guard H5Dget_chunk_info_by_coord(dataset.id, &offset, &mask, &address, &size) >= 0 else {
+        _ = HDF5Library.lastMessage()
+        return nil
+      }
+      guard address != haddr_t.max, Int(size) == chunkLength * width else { return nil }
+      let valid = min(chunkLength, total - c * chunkLength) * width
+      let destination = c * chunkLength * width
+      if let last = runs.last, last.fileOffset + last.length == Int(address), last.destination + last.length == destination,
+        last.length == runs.last.map({ $0.length }) ?? 0, (last.length % (chunkLength * width)) == 0
+      {
+        runs[runs.count - 1].length += valid
+      } else {
+        runs.append(FileRun(fileOffset: Int(address), destination: destination, length: valid))
+      }
+    }
+    return runs
+  }
+
+  /// Each worker takes the next chunk, fetches its raw bytes under a lock (HDF5 calls are serialized),
+  /// then inflates it outside the lock straight into its slice of the output.
   private static func decode(
     _ dataset: HDF5Dataset, into output: UnsafeMutableRawPointer, total: Int, chunkLength: Int, width: Int,
-    shuffled: Bool, progress: ProgressBar?
+    compressed isCompressed: Bool, shuffled: Bool, progress: ProgressBar?
   ) throws {
     let chunkCount = (total + chunkLength - 1) / chunkLength
     let chunkBytes = chunkLength * width
-    var first = 0
-    while first < chunkCount {
-      let last = min(chunkCount, first + batchSize)
-      // 1. Fetch the raw (compressed) chunks; HDF5 calls are serialized by the library.
-      var raw: [[UInt8]] = []
-      var masks: [UInt32] = []
-      raw.reserveCapacity(last - first)
-      for c in first..<last {
+    let failures = FailureSlot()
+    let lock = NSLock()
+    var nextChunk = 0
+    var completed = 0
+    let outputAddress = UInt(bitPattern: output)
+    let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, chunkCount))
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+      var compressed = [UInt8](repeating: 0, count: chunkBytes + chunkBytes / 8 + 1024)
+      var scratch = [UInt8](repeating: 0, count: chunkBytes)
+      while true {
+        lock.lock()
+        let c = nextChunk
+        nextChunk += 1
+        if c >= chunkCount || failures.message != nil {
+          lock.unlock()
+          return
+        }
         var offset = [hsize_t(c * chunkLength)]
         var size: hsize_t = 0
-        guard H5Dget_chunk_storage_size(dataset.id, &offset, &size) >= 0 else {
-          throw HDF5Library.error("H5Dget_chunk_storage_size", file: dataset.file.path, path: dataset.path)
-        }
-        var bytes = [UInt8](repeating: 0, count: Int(size))
         var mask: UInt32 = 0
-        if size > 0 {
-          let status = bytes.withUnsafeMutableBytes {
-            H5Dread_chunk(dataset.id, chdf5_p_default(), &offset, &mask, $0.baseAddress)
-          }
-          guard status >= 0 else {
-            throw HDF5Library.error("H5Dread_chunk", file: dataset.file.path, path: dataset.path)
+        var readStatus = H5Dget_chunk_storage_size(dataset.id, &offset, &size)
+        let start = c * chunkLength
+        let valid = min(chunkLength, total - start)
+        let destination = UnsafeMutableRawPointer(bitPattern: outputAddress)!.advanced(by: start * width)  // safe: output is non-null
+        var stored = false
+        if readStatus >= 0 && size > 0 {
+          if !isCompressed && valid == chunkLength && Int(size) == chunkBytes {
+            // Uncompressed full chunk: straight into the result.
+            readStatus = H5Dread_chunk(dataset.id, chdf5_p_default(), &offset, &mask, destination)
+            stored = true
+          } else {
+            if Int(size) > compressed.count { compressed = [UInt8](repeating: 0, count: Int(size)) }
+            readStatus = compressed.withUnsafeMutableBytes {
+              H5Dread_chunk(dataset.id, chdf5_p_default(), &offset, &mask, $0.baseAddress)
+            }
           }
         }
-        raw.append(bytes)
-        masks.append(mask)
-      }
-      // 2. Inflate (and unshuffle) in parallel, each chunk into its own slice of the output.
-      let failures = FailureSlot()
-      let outputAddress = UInt(bitPattern: output)
-      raw.withUnsafeBufferPointer { chunks in
-        DispatchQueue.concurrentPerform(iterations: chunks.count) { k in
-          let c = first + k
-          let start = c * chunkLength
-          let valid = min(chunkLength, total - start)
-          let destination = UnsafeMutableRawPointer(bitPattern: outputAddress)!.advanced(by: start * width)  // safe: output is non-null
-          let compressed = chunks[k]
-          if compressed.isEmpty {  // never written: the fill value, 0
-            destination.initializeMemory(as: UInt8.self, repeating: 0, count: valid * width)
+        if readStatus < 0 {
+          failures.set(HDF5Library.lastMessage().isEmpty ? "chunk \(c) cannot be read" : "chunk \(c) cannot be read: \(HDF5Library.lastMessage())")
+        }
+        lock.unlock()
+        if readStatus < 0 { return }
+
+        if stored {
+          // already in place
+        } else if size == 0 {  // never written: the fill value, 0
+          destination.initializeMemory(as: UInt8.self, repeating: 0, count: valid * width)
+        } else {
+          let deflateSkipped = !isCompressed || mask & (shuffled ? 2 : 1) != 0
+          let unshuffle = shuffled && mask & 1 == 0
+          let direct = !unshuffle && valid == chunkLength && !deflateSkipped
+          let ok: Bool = compressed.withUnsafeBytes { source in
+            scratch.withUnsafeMutableBytes { scratchBytes in
+              let target = direct ? destination : scratchBytes.baseAddress!  // safe: chunkBytes > 0
+              if deflateSkipped {
+                guard Int(size) >= valid * width else { return false }
+                target.copyMemory(from: source.baseAddress!, byteCount: min(Int(size), chunkBytes))  // safe: size > 0
+              } else {
+                var length = uLong(chunkBytes)
+                let status = uncompress(
+                  target.assumingMemoryBound(to: Bytef.self), &length,
+                  source.baseAddress!.assumingMemoryBound(to: Bytef.self), uLong(size))  // safe: size > 0
+                guard status == Z_OK, Int(length) >= valid * width else { return false }
+              }
+              if direct { return true }
+              if unshuffle {
+                // HDF5 shuffle stores byte j of every element together: one plane of chunkLength bytes per j.
+                let d = destination.assumingMemoryBound(to: UInt8.self)
+                let s = scratchBytes.bindMemory(to: UInt8.self)
+                for j in 0..<width {
+                  let plane = j * chunkLength
+                  for i in 0..<valid { d[i * width + j] = s[plane + i] }
+                }
+              } else {
+                destination.copyMemory(from: scratchBytes.baseAddress!, byteCount: valid * width)  // safe: non-empty
+              }
+              return true
+            }
+          }
+          if !ok {
+            failures.set("chunk \(c) does not inflate to its expected size; the file is damaged")
             return
           }
-          let deflateSkipped = masks[k] & (shuffled ? 2 : 1) != 0
-          let shuffleSkipped = !shuffled || masks[k] & 1 != 0
-          var plain = [UInt8](repeating: 0, count: chunkBytes)
-          if deflateSkipped {
-            plain.withUnsafeMutableBytes { p in
-              compressed.withUnsafeBytes { p.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0.prefix(chunkBytes))) }
-            }
-          } else {
-            var length = uLong(chunkBytes)
-            let status = plain.withUnsafeMutableBytes { p in
-              compressed.withUnsafeBytes { q in
-                uncompress(
-                  p.baseAddress!.assumingMemoryBound(to: Bytef.self), &length,  // safe: chunkBytes > 0
-                  q.baseAddress!.assumingMemoryBound(to: Bytef.self), uLong(q.count))  // safe: non-empty
-              }
-            }
-            if status != Z_OK || Int(length) < valid * width {
-              failures.set("chunk \(c) does not inflate (zlib status \(status)); the file is damaged")
-              return
-            }
-          }
-          plain.withUnsafeBytes { p in
-            if shuffleSkipped {
-              destination.copyMemory(from: p.baseAddress!, byteCount: valid * width)  // safe: non-empty
-            } else {
-              // HDF5 shuffle stores byte j of every element together: chunkLength bytes per plane.
-              let d = destination.assumingMemoryBound(to: UInt8.self)
-              let s = p.bindMemory(to: UInt8.self)
-              for j in 0..<width {
-                let plane = j * chunkLength
-                for i in 0..<valid { d[i * width + j] = s[plane + i] }
-              }
-            }
-          }
+        }
+        if let progress {
+          lock.lock()
+          completed += valid
+          progress.update(completed)
+          lock.unlock()
         }
       }
-      if let message = failures.message { throw dataset.error(message) }
-      progress?.advance(min(total, last * chunkLength) - first * chunkLength)
-      first = last
     }
+    if let message = failures.message { throw dataset.error(message) }
   }
 }
 
