@@ -1,0 +1,20 @@
+/// The `gene,weight` token form found in Enrichr-style libraries (`TP53,1.0`).
+///
+/// A token is split at its **last** comma when the text after it parses as a finite number; otherwise
+/// the whole token is the gene (so `Bmal1:Clock,Npas2` stays one gene, and so does `G,nan`).
+enum WeightedGeneToken {
+  /// Splits `token` (already trimmed) into a gene and an optional weight.
+  static func split(_ token: String) -> (gene: String, weight: Double?) {
+    guard let comma = token.unicodeScalars.lastIndex(of: ",") else { return (token, nil) }
+    let scalars = token.unicodeScalars
+    let suffix = GeneSetText.trimmed(String(String.UnicodeScalarView(scalars[scalars.index(after: comma)...])))
+    guard let weight = Double(suffix), weight.isFinite else { return (token, nil) }
+    let gene = GeneSetText.trimmed(String(String.UnicodeScalarView(scalars[..<comma])))
+    return (gene, weight)
+  }
+
+  /// True when `gene` would be read back as `gene,weight` (so it cannot be written without a weight).
+  static func looksWeighted(_ gene: String) -> Bool {
+    split(gene).weight != nil
+  }
+}
