@@ -1,5 +1,8 @@
 /// A flat buffer of numbers of one `ScalarType`, kept in the type it was read with so that
 /// writing it back is lossless.
+///
+/// Equality is value equality except that NaN equals NaN, so a matrix read back after writing
+/// compares equal to the original (missing values in float columns are NaN).
 public enum NumericArray: Sendable, Equatable {
   case bool([Bool])
   case int8([Int8])
@@ -131,6 +134,25 @@ public enum NumericArray: Sendable, Equatable {
     case .uint64(let a): return .uint64(positions.map { a[$0] })
     case .float32(let a): return .float32(positions.map { a[$0] })
     case .float64(let a): return .float64(positions.map { a[$0] })
+    }
+  }
+
+  public static func == (a: NumericArray, b: NumericArray) -> Bool {
+    switch (a, b) {
+    case (.float32(let x), .float32(let y)):
+      return x.count == y.count && zip(x, y).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
+    case (.float64(let x), .float64(let y)):
+      return x.count == y.count && zip(x, y).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
+    case (.bool(let x), .bool(let y)): return x == y
+    case (.int8(let x), .int8(let y)): return x == y
+    case (.int16(let x), .int16(let y)): return x == y
+    case (.int32(let x), .int32(let y)): return x == y
+    case (.int64(let x), .int64(let y)): return x == y
+    case (.uint8(let x), .uint8(let y)): return x == y
+    case (.uint16(let x), .uint16(let y)): return x == y
+    case (.uint32(let x), .uint32(let y)): return x == y
+    case (.uint64(let x), .uint64(let y)): return x == y
+    default: return false
     }
   }
 }

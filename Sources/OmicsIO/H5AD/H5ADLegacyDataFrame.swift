@@ -46,7 +46,8 @@ enum H5ADLegacyDataFrame {
       case .numbers(let n): columns[name] = .array(DenseArray(shape: [n.count], values: n))
       }
     }
-    return DataFrame(index: index, indexName: "_index", columns: columns)
+    // anndata names the index after the record field that held it.
+    return DataFrame(index: index, indexName: indexField, columns: columns)
   }
 
   /// anndata 0.6 `raw.cat`: categories of raw.var columns.

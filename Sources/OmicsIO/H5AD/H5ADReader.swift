@@ -108,10 +108,13 @@ public enum H5ADReader {
     case .dataset(let d):
       // anndata 0.6: one compound dataset with a field per key.
       guard case .records(let r, _) = try d.read() else { throw d.error("expected a group of arrays") }
+      let rows = d.shape?.first ?? 0
       var out: OrderedDictionary<String, Element> = [:]
       for (name, field) in zip(r.names, r.fields) {
         switch field {
-        case .numbers(let n): out[name] = .array(DenseArray(shape: [n.count], values: n))
+        case .numbers(let n):
+          let width = rows > 0 ? n.count / rows : 0
+          out[name] = .array(DenseArray(shape: width > 1 || rows == 0 ? [rows, width] : [rows, 1], values: n))
         case .strings(let s): out[name] = .stringArray(StringArray(s))
         }
       }

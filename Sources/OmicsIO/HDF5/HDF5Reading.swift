@@ -168,6 +168,9 @@ enum HDF5Reading {
     guard memberType >= 0 else { throw HDF5Library.error("H5Tget_member_type", file: owner.file.path, path: owner.path) }
     defer { H5Tclose(memberType) }
     let name = HDF5TypeInfo.memberName(type, index)
+    if H5Tget_class(memberType) == H5T_ARRAY {
+      return try readArrayMember(source: source, memberType: memberType, name: name, count: count, owner: owner, what: what)
+    }
     let info = HDF5TypeInfo.of(memberType)
     // A one-member compound memory type selects just this field.
     func compound(holding memory: HID) -> HID {
@@ -227,6 +230,31 @@ enum HDF5Reading {
     default:
       throw owner.error("\(what) has an unsupported member type (\(info.name))")
     }
+  }
+
+  /// A compound member that is itself a fixed-size numeric array (anndata 0.6 obsm): values flattened
+  /// record by record, so a field of `count` records of k values holds `count * k` numbers.
+  static func readArrayMember(
+    source: HDF5DataSource, memberType: HID, name: String, count: Int, owner: HDF5Object, what: String
+  ) throws -> RecordArray.Field {
+    let base = H5Tget_super(memberType)
+    defer { H5Tclose(base) }
+    guard case .number(let scalar) = HDF5TypeInfo.of(base) else {
+      throw owner.error("\(what) is an array of \(HDF5TypeInfo.of(base).name), expected numbers")
+    }
+    let rank = Int(H5Tget_array_ndims(memberType))
+    guard rank > 0 else { throw owner.error("\(what) has an invalid array type") }
+    var dims = [hsize_t](repeating: 0, count: rank)
+    H5Tget_array_dims2(memberType, &dims)
+    let perRecord = dims.reduce(1) { $0 * Int($1) }
+    let memoryArray = H5Tarray_create2(HDF5TypeInfo.nativeType(scalar), UInt32(rank), &dims)
+    defer { H5Tclose(memoryArray) }
+    let compound = H5Tcreate(H5T_COMPOUND, H5Tget_size(memoryArray))
+    defer { H5Tclose(compound) }
+    H5Tinsert(compound, name, 0, memoryArray)
+    let total = count * perRecord
+    let raw = try readRaw(source: source, memoryType: compound, elementSize: perRecord * scalar.byteWidth, count: count, owner: owner, what: what)
+    return .numbers(numericArray(fromRaw: raw, scalar: scalar, count: total))
   }
 
   static func numericArray(fromRaw raw: [UInt8], scalar: ScalarType, count: Int) -> NumericArray {
