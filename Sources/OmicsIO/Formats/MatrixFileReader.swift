@@ -38,6 +38,19 @@ public enum MatrixFileReader {
 /// Dispatch to the text-format readers (Matrix Market, 10x MEX, delimited tables, GEO).
 enum TextMatrixReaders {
   static func read(_ path: String, format: MatrixFormat) throws -> ExpressionMatrix {
-    throw OmicsError(file: path, "reading \(format.rawValue) files is not available yet")
+    switch format {
+    // Every feature type is kept (scanpy's gex_only=False): conversion must not drop data.
+    case .tenXMEX: return try MEXReader.read(path, options: .init(geneExpressionOnly: false))
+    case .matrixMarket:
+      // A bare .mtx has no names: rows are observations, columns variables, named by position.
+      let matrix = try MatrixMarketReader.read(path: path)
+      return ExpressionMatrix(
+        X: matrix, obs: DataFrame(index: (0..<matrix.rows).map(String.init)),
+        var: DataFrame(index: (0..<matrix.cols).map(String.init)))
+    case .delimited: return try DelimitedMatrixReader.read(path)
+    case .geoSeriesMatrix: return try GEOSeriesMatrixReader.read(path)
+    case .geoSOFT: return try SOFTReader.read(path).expressionMatrix()
+    case .h5ad, .tenXH5, .loom: return try MatrixFileReader.read(path, format: format)
+    }
   }
 }

@@ -35,7 +35,7 @@ public enum LoomReader {
       for name in try g.childNames() {
         let d = try g.dataset(name)
         guard d.shape == shape else { throw d.error("layer shape \(d.shape ?? []) differs from /matrix \(shape)") }
-        layers[name] = try transposedSparse(d, genes: nGenes, cells: nCells)
+        layers[name] = try transposedSparse(d, genes: nGenes, cells: nCells, keepType: true)
       }
     }
     let (obs, obsm) = try attributes(root, "col_attrs", count: nCells, indexKey: options.obsNames)
@@ -57,28 +57,28 @@ public enum LoomReader {
       X: X, obs: obs, var: variables, layers: layers, obsm: obsm, varm: varm, obsp: obsp, varp: varp, uns: uns)
   }
 
-  /// Reads a genes × cells dense dataset and returns cells × genes CSR float32, zeros dropped.
-  static func transposedSparse(_ d: HDF5Dataset, genes: Int, cells: Int) throws -> Matrix {
-    let values = try d.readNumbers().floats()
+  /// Reads a genes × cells dense dataset and returns cells × genes CSR, zeros dropped: float32 for X
+  /// (anndata's default), the stored type for layers (`keepType`).
+  static func transposedSparse(_ d: HDF5Dataset, genes: Int, cells: Int, keepType: Bool = false) throws -> Matrix {
+    let stored = try d.readNumbers()
+    let values = stored.doubles()
     var counts = [Int64](repeating: 0, count: cells + 1)
     for g in 0..<genes { for c in 0..<cells where values[g * cells + c] != 0 { counts[c + 1] += 1 } }
     for c in 0..<cells { counts[c + 1] += counts[c] }
     var next = counts
     let nnz = Int(counts[cells])
     var indices = [Int32](repeating: 0, count: nnz)
-    var data = [Float](repeating: 0, count: nnz)
+    var positions = [Int](repeating: 0, count: nnz)
     for g in 0..<genes {
-      for c in 0..<cells {
-        let v = values[g * cells + c]
-        if v != 0 {
-          let k = Int(next[c])
-          indices[k] = Int32(g)
-          data[k] = v
-          next[c] += 1
-        }
+      for c in 0..<cells where values[g * cells + c] != 0 {
+        let k = Int(next[c])
+        indices[k] = Int32(g)
+        positions[k] = g * cells + c
+        next[c] += 1
       }
     }
-    return .sparse(SparseMatrix(layout: .csr, rows: cells, cols: genes, indptr: counts, indices: indices, data: .float32(data)))
+    let data: NumericArray = keepType ? stored.gathered(positions) : .float32(positions.map { Float(values[$0]) })
+    return .sparse(SparseMatrix(layout: .csr, rows: cells, cols: genes, indptr: counts, indices: indices, data: data))
   }
 
   static func attributes(
@@ -106,7 +106,7 @@ public enum LoomReader {
         }
       }
     }
-    let frame = DataFrame(index: index ?? (0..<count).map(String.init), columns: columns)
+    let frame = DataFrame(index: index ?? (0..<count).map(String.init), indexName: index == nil ? "_index" : indexKey, columns: columns)
     return (frame, multi)
   }
 
