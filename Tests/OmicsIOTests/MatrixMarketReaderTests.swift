@@ -191,6 +191,11 @@ import Testing
       == "m.mtx: line 6: more entries than the 2 declared on the size line (line 2)")
     #expect(error(head + "1 1 1\n2 2 2\n3 3 x\n")
       == "m.mtx: line 5: more entries than the 2 declared on the size line (line 2)")
+    // A huge declared count must not be trusted for memory.
+    #expect(error("%%MatrixMarket matrix coordinate real general\n2 2 9000000000000000000\n1 1 1\n")
+      == "m.mtx: line 3: file ends after 1 of the 9000000000000000000 entries declared on the size line (line 2)")
+    #expect(error("%%MatrixMarket matrix array real general\n2147483647 2147483647\n1\n")
+      == "m.mtx: line 3: file ends after 1 of the 4611686014132420609 values a 2147483647 × 2147483647 general array holds")
     let array = "%%MatrixMarket matrix array real general\n2 1\n"
     #expect(error(array + "1\n") == "m.mtx: line 3: file ends after 1 of the 2 values a 2 × 1 general array holds")
     #expect(error(array + "1\n2\n3\n") == "m.mtx: line 5: more values than the 2 a 2 × 1 general array holds")

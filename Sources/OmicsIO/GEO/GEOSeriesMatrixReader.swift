@@ -129,11 +129,11 @@ public enum GEOSeriesMatrixReader {
           continue
         }
         if trimmed.equalsIgnoringASCIICase("!series_matrix_table_end") { continue }
-        if line[0] == 0x21 {  // '!'
+        if trimmed[0] == 0x21 {  // '!'
           flush()
-          pending = (line.decodedString, number)
+          pending = (trimmed.decodedString, number)
         } else if pending != nil {
-          pending?.text += "\n" + line.decodedString  // a value broken across lines
+          pending?.text += "\n" + trimmed.decodedString  // a value broken across lines
         }
       }
       flush()

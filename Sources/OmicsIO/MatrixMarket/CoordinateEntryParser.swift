@@ -72,7 +72,8 @@ enum CoordinateEntryParser {
     reserve: Int
   ) -> CoordinateChunk<T> {
     var chunk = CoordinateChunk<T>()
-    let capacity = min(reserve + reserve / 8 + 16, (to - from) / 4 + 16)
+    let budget = min(reserve, (to - from) / 4 + 16)  // never trust the declared count for memory
+    let capacity = budget + budget / 8 + 16
     chunk.major.reserveCapacity(capacity)
     chunk.minor.reserveCapacity(capacity)
     chunk.values.reserveCapacity(capacity)
