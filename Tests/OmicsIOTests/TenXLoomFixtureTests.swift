@@ -38,16 +38,14 @@ import Testing
     let error = #expect(throws: OmicsError.self) { try TenXH5Reader.read(path) }
     #expect(error?.description == "\(path): the file holds several genomes (hg19, mm10); choose one with --genome")
     let manifest = try ManifestComparison.load(path + ".json")
-    let perGenome = manifest["manifests"] as? [String: Any] ?? manifest["per_genome"] as? [String: Any] ?? [:]
+    let perGenome = try #require(manifest["genomes"] as? [String: Any])
+    #expect(perGenome.keys.sorted() == ["hg19", "mm10"])
     for genome in ["hg19", "mm10"] {
       let m = try TenXH5Reader.read(path, options: .init(genome: genome))
-      if let expected = perGenome[genome] as? [String: Any] {
-        var comparison = ManifestComparison(uniqueVarNames: true)
-        comparison.compare(m, expected)
-        #expect(comparison.differences.isEmpty, "\(genome): \(comparison.differences)")
-      } else {
-        #expect(m.nObs > 0 && m.nVars > 0)
-      }
+      let expected = try #require(perGenome[genome] as? [String: Any])
+      var comparison = ManifestComparison(uniqueVarNames: true)
+      comparison.compare(m, expected)
+      #expect(comparison.differences.isEmpty, "\(genome): \(comparison.differences)")
     }
   }
 

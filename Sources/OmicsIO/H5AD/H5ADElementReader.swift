@@ -115,7 +115,7 @@ struct H5ADElementReader {
     var codes = [Int32](repeating: 0, count: numbers.count)
     for i in 0..<numbers.count {
       guard let v = numbers.int64(at: i), v >= -1, v < Int64(categoryCount) else {
-        throw d.error("categorical code \(numbers.double(at: i)) at position \(i) is outside -1..<\(categoryCount)")
+        throw d.error("categorical code \(numbers.int64(at: i).map(String.init) ?? "\(numbers.double(at: i))") at position \(i) is outside -1..<\(categoryCount)")
       }
       codes[i] = Int32(v)
     }

@@ -15,7 +15,7 @@ public final class HDF5Group: HDF5Object, @unchecked Sendable {
     let count = Int(info.nlinks)
     var names: [String] = []
     names.reserveCapacity(count)
-    let order: H5_index_t = H5_INDEX_NAME
+    let order: H5_index_t = tracksCreationOrder() ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME
     for i in 0..<count {
       let size = H5Lget_name_by_idx(id, ".", order, H5_ITER_INC, hsize_t(i), nil, 0, chdf5_p_default())
       if size < 0 { throw HDF5Library.error("H5Lget_name_by_idx", file: file.path, path: path) }
@@ -24,6 +24,16 @@ public final class HDF5Group: HDF5Object, @unchecked Sendable {
       names.append(String(decoding: buffer.prefix(Int(size)).map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
     return names
+  }
+
+  /// Whether the group records the order its links were created in (h5py then iterates in that order).
+  func tracksCreationOrder() -> Bool {
+    let gcpl = H5Gget_create_plist(id)
+    guard gcpl >= 0 else { _ = HDF5Library.lastMessage(); return false }
+    defer { H5Pclose(gcpl) }
+    var flags: UInt32 = 0
+    guard H5Pget_link_creation_order(gcpl, &flags) >= 0 else { _ = HDF5Library.lastMessage(); return false }
+    return flags & UInt32(H5P_CRT_ORDER_INDEXED) != 0
   }
 
   /// Whether a direct child called `name` exists (a dangling link counts as absent).
@@ -87,6 +97,7 @@ public final class HDF5Group: HDF5Object, @unchecked Sendable {
     let childPath = hdf5Join(path, name)
     let gcpl = H5Pcreate(chdf5_p_group_create())
     defer { H5Pclose(gcpl) }
+    H5Pset_link_creation_order(gcpl, UInt32(H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED))
     let gid = H5Gcreate2(id, name, chdf5_p_default(), gcpl, chdf5_p_default())
     try HDF5Library.check(gid, "H5Gcreate2", file: file.path, path: childPath)
     return HDF5Group(id: gid, file: file, path: childPath)
