@@ -30,7 +30,7 @@ public struct TextFile: Sendable {
     }
   }
 
-  /// Wraps bytes already in memory (inflated if they are gzip).
+  /// Wraps bytes already in memory, as they are (use `init(path:)` for transparent gunzip).
   public init(name: String, contents: Data) {
     self.name = name
     self.bytes = contents
