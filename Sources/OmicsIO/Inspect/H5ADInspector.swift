@@ -119,7 +119,9 @@ public enum H5ADInspector {
     switch node {
     case .dataset(let d):
       let encoding = spec.type.isEmpty ? (d.shape == nil ? "null" : "array") : spec.type
-      return DatasetSummary.Entry(key: key, encoding: encoding, dtype: d.typeInfo.name, shape: d.shape)
+      var dtype: String? = d.typeInfo.name
+      if encoding == "null" || encoding == "string" || encoding == "string-array" { dtype = nil }
+      return DatasetSummary.Entry(key: key, encoding: encoding, dtype: dtype, shape: d.shape)
     case .group(let g):
       switch spec.type {
       case "csr_matrix", "csc_matrix":
