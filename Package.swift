@@ -37,7 +37,7 @@ let package = Package(
     .target(
       name: "OmicsTestSupport",
       dependencies: ["OmicsCore", "OmicsIO"]),
-    .testTarget(name: "OmicsCoreTests", dependencies: ["OmicsCore", "OmicsTestSupport"]),
+    .testTarget(name: "OmicsCoreTests", dependencies: ["OmicsCore", "OmicsTestSupport", "COpenBLAS"]),
     .testTarget(name: "OmicsIOTests", dependencies: ["OmicsIO", "OmicsCore", "OmicsTestSupport"]),
     .testTarget(name: "OmicsCLITests", dependencies: ["OmicsTestSupport"]),
   ],
