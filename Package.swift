@@ -6,6 +6,8 @@ let package = Package(
   products: [
     .library(name: "OmicsCore", targets: ["OmicsCore"]),
     .library(name: "OmicsIO", targets: ["OmicsIO"]),
+    .library(name: "OmicsPreprocessing", targets: ["OmicsPreprocessing"]),
+    .library(name: "OmicsEnrichment", targets: ["OmicsEnrichment"]),
     .executable(name: "omics", targets: ["omics"]),
   ],
   dependencies: [
@@ -28,10 +30,22 @@ let package = Package(
         "OmicsCore", "CHDF5", "CZlib",
         .product(name: "OrderedCollections", package: "swift-collections"),
       ]),
+    .target(
+      name: "OmicsPreprocessing",
+      dependencies: [
+        "OmicsCore", "OmicsIO", "COpenBLAS",
+        .product(name: "OrderedCollections", package: "swift-collections"),
+      ]),
+    .target(
+      name: "OmicsEnrichment",
+      dependencies: [
+        "OmicsCore", "OmicsIO",
+        .product(name: "OrderedCollections", package: "swift-collections"),
+      ]),
     .executableTarget(
       name: "omics",
       dependencies: [
-        "OmicsCore", "OmicsIO",
+        "OmicsCore", "OmicsIO", "OmicsPreprocessing", "OmicsEnrichment",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .target(
@@ -39,7 +53,11 @@ let package = Package(
       dependencies: ["OmicsCore", "OmicsIO"]),
     .testTarget(name: "OmicsCoreTests", dependencies: ["OmicsCore", "OmicsTestSupport", "COpenBLAS"]),
     .testTarget(name: "OmicsIOTests", dependencies: ["OmicsIO", "OmicsCore", "OmicsTestSupport"]),
-    .testTarget(name: "OmicsCLITests", dependencies: ["OmicsTestSupport"]),
+    .testTarget(name: "OmicsCLITests", dependencies: ["OmicsTestSupport", "OmicsIO", "OmicsCore"]),
+    .testTarget(
+      name: "OmicsPreprocessingTests", dependencies: ["OmicsPreprocessing", "OmicsIO", "OmicsCore", "OmicsTestSupport"]),
+    .testTarget(
+      name: "OmicsEnrichmentTests", dependencies: ["OmicsEnrichment", "OmicsIO", "OmicsCore", "OmicsTestSupport"]),
   ],
   swiftLanguageModes: [.v5]
 )
