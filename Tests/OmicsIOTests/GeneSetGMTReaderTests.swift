@@ -115,6 +115,13 @@ import Testing
     #expect(upper.notes.map(\.kind) == [.duplicateGenes(["GENEA"])])
   }
 
+  @Test func spreadsheetDateSymbolsAreKeptAndNoted() throws {
+    let c = try H.gmt("S1\tna\t1-MAR\tMARCHF1\t2-Sep\t10-dec\t1-MARCH\t123-MAR\tA-MAR\n")
+    #expect(c[0].genes == ["1-MAR", "MARCHF1", "2-Sep", "10-dec", "1-MARCH", "123-MAR", "A-MAR"])
+    #expect(c.notes.map(\.kind) == [.spreadsheetDateGenes(["1-MAR", "2-Sep", "10-dec"])])
+    #expect(c.notes[0].description == "t.gmt: line 1: set 'S1': 3 genes look like spreadsheet-converted dates (1-MAR, 2-Sep, 10-dec)")
+  }
+
   @Test func nullGeneTokenIsKeptInGMT() throws {
     // Broad drops "NULL" tokens; GSEApy, fgsea and blitzGSEA keep them. We keep them.
     let c = try H.gmt("S1\tna\tNULL\tA\n")

@@ -107,6 +107,12 @@ import Testing
     #expect(r.notes.map(\.line) == [1, 4])
   }
 
+  @Test func spreadsheetDateSymbolsAreNotedOnce() throws {
+    let r = try H.rnk("1-Mar\t2\nSEPTIN2\t1\n2-SEP\t0\n")
+    #expect(r.count == 3)
+    #expect(r.notes.map(\.description) == ["t.rnk: set 't': 2 genes look like spreadsheet-converted dates (1-Mar, 2-SEP)"])
+  }
+
   @Test func emptyOrHeaderOnlyFileIsAnError() {
     #expect(H.errorText { try H.rnk("") } == "t.rnk: no ranked genes (expected gene<TAB>score lines)")
     #expect(H.errorText { try H.rnk("# c\nID\tt\n") } == "t.rnk: no ranked genes (expected gene<TAB>score lines)")

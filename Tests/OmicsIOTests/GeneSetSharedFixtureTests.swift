@@ -66,8 +66,10 @@ struct GeneSetSharedFixtureTests {
     let path = try #require(FixturePaths.shared("gsea_fixtures/broad_gsea_edb/gsea_data.gsea_data.rnk"))
     let r = try RNKReader.read(path: path)
     // python: 694 rows, first CTLA2B 2.5024824, last RUNX1T1 -0.7271165, sum 81.35744452399996.
+    // grep -iE '^[0-9]{1,2}-(jan|…|dec)\t' finds one Excel-damaged symbol, on line 96: 4-SEP (SEPTIN4).
     #expect(r.count == 694)
-    #expect(r.notes.isEmpty)
+    #expect(r.notes == [GeneSetReadNote(file: path, line: 0, set: "gsea_data.gsea_data", kind: .spreadsheetDateGenes(["4-SEP"]))])
+    #expect(r.notes[0].description == "\(path): set 'gsea_data.gsea_data': 1 gene looks like a spreadsheet-converted date (4-SEP)")
     #expect(r.first == RankedList.Entry(gene: "CTLA2B", score: 2.5024824))
     #expect(r.last == RankedList.Entry(gene: "RUNX1T1", score: -0.7271165))
     #expect(abs(r.scores.reduce(0, +) - 81.35744452399996) < 1e-9)

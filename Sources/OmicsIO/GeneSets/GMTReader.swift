@@ -13,6 +13,7 @@ import OmicsCore
 /// - Empty gene fields (double or trailing tabs) are dropped. `gene,weight` tokens become weights
 ///   (``GeneSetReadOptions/parseWeights``). Repeated genes are removed (first kept) and noted.
 /// - A description that is empty, `na` or `NA` becomes nil.
+/// - Genes that look like spreadsheet-converted dates (`1-MAR`, `2-Sep`) are kept and noted.
 /// - Names and genes keep their case (Broad upper-cases names; we do not); repeated names follow
 ///   ``GeneSetReadOptions/duplicateSetNames``.
 public enum GMTReader {
@@ -41,7 +42,8 @@ public enum GMTReader {
       for field in fields.dropFirst(2) { assembler.add(field) }
       let set = assembler.build(
         name: name, description: GeneSetText.isNoDescription(rawDescription) ? nil : rawDescription)
-      try builder.add(set, line: number, column: nil, removedDuplicates: assembler.removedDuplicates)
+      try builder.add(set, line: number, column: nil, removedDuplicates: assembler.removedDuplicates,
+        dateLikeGenes: assembler.dateLikeGenes)
       return true
     }
     return builder.build()

@@ -62,7 +62,8 @@ public enum GMXReader {
       }
       let set = assembler.build(
         name: name, description: GeneSetText.isNoDescription(rawDescription) ? nil : rawDescription)
-      try builder.add(set, line: namesLine, column: column + 1, removedDuplicates: assembler.removedDuplicates)
+      try builder.add(set, line: namesLine, column: column + 1, removedDuplicates: assembler.removedDuplicates,
+        dateLikeGenes: assembler.dateLikeGenes)
     }
     return builder.build()
   }

@@ -60,7 +60,8 @@ public enum GRPReader {
     var builder = GeneSetCollectionBuilder(file: file.name, policy: options.duplicateSetNames)
     try builder.add(
       assembler.build(name: name, description: description), line: 0, column: nil,
-      removedDuplicates: assembler.removedDuplicates)
+      removedDuplicates: assembler.removedDuplicates,
+      dateLikeGenes: assembler.dateLikeGenes)
     return builder.build()
   }
 

@@ -7,6 +7,8 @@ struct GeneSetAssembler {
   private var seen = Set<String>()
   /// Tokens removed because they repeated a gene already in the set.
   private(set) var removedDuplicates: [String] = []
+  /// Genes kept that look like spreadsheet-converted dates (`1-MAR`).
+  private(set) var dateLikeGenes: [String] = []
 
   init(options: GeneSetReadOptions) {
     self.options = options
@@ -32,6 +34,7 @@ struct GeneSetAssembler {
       return
     }
     pairs.append((gene, weight))
+    if GeneSetText.looksLikeSpreadsheetDate(gene) { dateLikeGenes.append(gene) }
   }
 
   /// True when no gene token has been added (duplicates count as added).

@@ -83,10 +83,15 @@ struct GeneSetCollectionBuilder {
   }
 
   /// Adds one set read at `line` (and GMX `column`); `removedDuplicates` are the genes the
-  /// assembler dropped from it.
-  mutating func add(_ set: GeneSet, line: Int, column: Int?, removedDuplicates: [String]) throws {
+  /// assembler dropped from it, `dateLikeGenes` those that look like spreadsheet dates.
+  mutating func add(
+    _ set: GeneSet, line: Int, column: Int?, removedDuplicates: [String], dateLikeGenes: [String] = []
+  ) throws {
     if !removedDuplicates.isEmpty {
       notes.append(note(line, column, set.name, .duplicateGenes(removedDuplicates)))
+    }
+    if !dateLikeGenes.isEmpty {
+      notes.append(note(line, column, set.name, .spreadsheetDateGenes(dateLikeGenes)))
     }
     if set.isEmpty { notes.append(note(line, column, set.name, .emptySet)) }
     guard let existing = indexByName[set.name] else {

@@ -11,6 +11,9 @@ public struct GeneSetReadNote: Sendable, Equatable, CustomStringConvertible {
     case duplicateGenes([String])
     /// The set has no genes; it is kept.
     case emptySet
+    /// Genes (kept as they are) that look like symbols a spreadsheet turned into dates, such as
+    /// `1-MAR` for MARCHF1 or `2-SEP` for SEPTIN2; they will not match current symbols.
+    case spreadsheetDateGenes([String])
     /// The set name was used before, on `firstLine` (or in `firstColumn` of a GMX file), and was
     /// resolved with `policy`; `renamedTo` is the new name under ``DuplicateSetNamePolicy/rename``.
     case duplicateSetName(firstLine: Int, firstColumn: Int?, policy: DuplicateSetNamePolicy, renamedTo: String?)
@@ -67,6 +70,10 @@ public struct GeneSetReadNote: Sendable, Equatable, CustomStringConvertible {
       return "removed \(genes.count) duplicate gene\(genes.count == 1 ? "" : "s") (\(shown))"
     case .emptySet:
       return "the set has no genes (kept)"
+    case .spreadsheetDateGenes(let genes):
+      let shown = genes.prefix(5).joined(separator: ", ") + (genes.count > 5 ? ", …" : "")
+      let what = genes.count == 1 ? "gene looks like a spreadsheet-converted date" : "genes look like spreadsheet-converted dates"
+      return "\(genes.count) \(what) (\(shown))"
     case .duplicateSetName(let firstLine, let firstColumn, let policy, let renamedTo):
       let first = Self.place(line: firstLine, column: firstColumn)
       switch policy {

@@ -56,4 +56,19 @@ enum GeneSetText {
     if text.count <= limit { return "'\(text)'" }
     return "'\(text.prefix(limit))…'"
   }
+
+  /// True for a symbol that looks like a spreadsheet-converted date (`1-MAR`, `2-Sep`, `10-dec`): Excel
+  /// turns MARCH1, SEPT2, DEC1 … into dates (24 such symbols occur in XGSEA's homology lists). The
+  /// current HGNC symbols are MARCHF1, SEPTIN2, DELEC1 ….
+  static func looksLikeSpreadsheetDate(_ gene: String) -> Bool {
+    let parts = gene.split(separator: "-", omittingEmptySubsequences: false)
+    guard parts.count == 2, (1...2).contains(parts[0].count), parts[0].allSatisfy({ $0.isASCII && $0.isNumber }) else {
+      return false
+    }
+    return spreadsheetMonths.contains(parts[1].lowercased())
+  }
+
+  private static let spreadsheetMonths: Set<String> = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+  ]
 }

@@ -28,14 +28,15 @@ public enum MSigDBJSONReader {
     var builder = GeneSetCollectionBuilder(file: file.name, policy: options.duplicateSetNames)
     try scanner.forEachMember { name, line, value in
       let set = try decodeSet(name: name, value: value, line: line, file: file.name, options: options)
-      try builder.add(set.set, line: line, column: nil, removedDuplicates: set.duplicates)
+      try builder.add(
+        set.set, line: line, column: nil, removedDuplicates: set.duplicates, dateLikeGenes: set.dateLike)
     }
     return builder.build()
   }
 
   private static func decodeSet(
     name: String, value: ArraySlice<UInt8>, line: Int, file: String, options: GeneSetReadOptions
-  ) throws -> (set: GeneSet, duplicates: [String]) {
+  ) throws -> (set: GeneSet, duplicates: [String], dateLike: [String]) {
     let where_ = "set \(GeneSetText.quoted(name))"
     let trimmedName = GeneSetText.trimmed(name)
     guard !trimmedName.isEmpty else { throw OmicsError.line(line, file: file, "empty gene-set name") }
@@ -69,6 +70,6 @@ public enum MSigDBJSONReader {
     let url = metadata["msigdbURL"].map { GeneSetText.trimmed($0) } ?? ""
     let set = assembler.build(
       name: trimmedName, description: GeneSetText.isNoDescription(url) ? nil : url, metadata: metadata)
-    return (set, assembler.removedDuplicates)
+    return (set, assembler.removedDuplicates, assembler.dateLikeGenes)
   }
 }

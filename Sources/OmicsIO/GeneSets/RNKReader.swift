@@ -16,6 +16,7 @@ import OmicsCore
 ///   row, or keep the highest score (blitzGSEA); dropped rows are noted.
 /// - The list is sorted by decreasing score; ties keep file order (Broad's stable sort) and are
 ///   counted in a ``GeneSetReadNote/Kind/tiedScores(_:)`` note.
+/// - Genes that look like spreadsheet-converted dates (`1-MAR`) are kept and listed in one note.
 /// - A file with no data rows is an error.
 public enum RNKReader {
   /// What to do when a gene appears on more than one row.
@@ -62,6 +63,7 @@ public enum RNKReader {
     var rowOfGene: [String: (index: Int, line: Int)] = [:]
     var notes: [GeneSetReadNote] = []
     var sawData = false
+    var dateLike: [String] = []
     func note(_ line: Int, _ kind: GeneSetReadNote.Kind) -> GeneSetReadNote {
       GeneSetReadNote(file: file.name, line: line, set: listName, kind: kind)
     }
@@ -125,12 +127,14 @@ public enum RNKReader {
       }
       rowOfGene[gene] = (entries.count, number)
       entries.append(RankedList.Entry(gene: gene, score: score))
+      if GeneSetText.looksLikeSpreadsheetDate(gene) { dateLike.append(gene) }
       return true
     }
     guard !entries.isEmpty else {
       throw OmicsError(file: file.name, "no ranked genes (expected gene<TAB>score lines)")
     }
     var list = RankedList(validatedName: listName, entries: entries)
+    if !dateLike.isEmpty { notes.append(note(0, .spreadsheetDateGenes(dateLike))) }
     let ties = list.tieCount
     if ties > 0 { notes.append(note(0, .tiedScores(ties))) }
     list.notes = notes
