@@ -1,0 +1,102 @@
+import Foundation
+import OmicsCore
+
+/// The three dictionaries a tokenization needs, loaded once and checked.
+public struct GeneformerDictionaries: Sendable {
+  /// Gene or special token → token id.
+  public let tokens: [String: Int32]
+  /// True when the token file's gene ids are numpy int16 (V1 pickles).
+  public let tokensAreInt16: Bool
+  /// Gene → non-zero median.
+  public let medians: [String: Double]
+  /// Upper-cased id/symbol/alias → token gene (filtered to values that are token genes, as upstream).
+  public let mapping: [String: String]
+  public let mappingIsIdentity: Bool
+  public let cls: Int32?
+  public let eos: Int32?
+  public let medianPath: String
+
+  public init(tokenDictionary: String, geneMedians: String, geneMapping: String?) throws {
+    let t = try GeneDictionaryFile.tokens(tokenDictionary)
+    tokens = t.tokens
+    tokensAreInt16 = t.isInt16
+    medians = try GeneDictionaryFile.medians(geneMedians)
+    medianPath = geneMedians
+    cls = t.tokens["<cls>"]
+    eos = t.tokens["<eos>"]
+    func isSpecial(_ k: String) -> Bool { k.hasPrefix("<") && k.hasSuffix(">") }
+    if let geneMapping {
+      let raw = try GeneDictionaryFile.mapping(geneMapping)
+      var filtered: [String: String] = [:]
+      filtered.reserveCapacity(raw.count)
+      for (k, v) in raw where t.tokens[v] != nil && !isSpecial(v) { filtered[k] = v }
+      mapping = filtered
+      mappingIsIdentity = false
+    } else {
+      var identity: [String: String] = [:]
+      for k in t.order where !isSpecial(k) { identity[k.uppercased()] = k }
+      mapping = identity
+      mappingIsIdentity = true
+    }
+  }
+}
+
+/// How the columns of one input file map onto token genes.
+struct GenePlan {
+  /// Column → gene slot, −1 when the column is not tokenized.
+  var columnSlot: [Int32]
+  /// Slot → token id; slots are numbered in order of the gene's first input column.
+  var slotToken: [Int32]
+  var slotMedian: [Double]
+  /// Two or more columns feed one slot (counts are summed).
+  var hasCollisions: Bool
+  var mapped = 0
+  var unmapped = 0
+  var collapsed = 0
+  var duplicates = 0
+  var stripped = 0
+  var duplicateExamples: [String] = []
+
+  init(ids: [String], dictionaries d: GeneformerDictionaries, stripVersion: Bool, file: String) throws {
+    columnSlot = [Int32](repeating: -1, count: ids.count)
+    slotToken = []
+    slotMedian = []
+    hasCollisions = false
+    var slotOf: [String: Int32] = [:]
+    var firstID: [Int32: String] = [:]
+    for (j, raw) in ids.enumerated() {
+      var id = raw
+      if stripVersion, let dot = id.lastIndex(of: "."), id.hasPrefix("ENS") || id.hasPrefix("ens"),
+        !id[id.index(after: dot)...].isEmpty, id[id.index(after: dot)...].allSatisfy(\.isNumber)
+      {
+        id = String(id[..<dot])
+        stripped += 1
+      }
+      guard let target = d.mapping[id.uppercased()] else {
+        unmapped += 1
+        continue
+      }
+      mapped += 1
+      if let slot = slotOf[target] {
+        columnSlot[j] = slot
+        hasCollisions = true
+        collapsed += 1
+        if firstID[slot] == raw {
+          duplicates += 1
+          if duplicateExamples.count < 5 { duplicateExamples.append(raw) }
+        }
+        continue
+      }
+      guard let token = d.tokens[target] else { unmapped += 1; continue }
+      guard let median = d.medians[target] else {
+        throw OmicsError(file: d.medianPath, "token gene \(target) (column '\(raw)' of \(file)) has no median")
+      }
+      let slot = Int32(slotToken.count)
+      slotOf[target] = slot
+      firstID[slot] = raw
+      slotToken.append(token)
+      slotMedian.append(median)
+      columnSlot[j] = slot
+    }
+  }
+}
