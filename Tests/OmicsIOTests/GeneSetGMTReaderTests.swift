@@ -47,6 +47,19 @@ import Testing
     #expect(c[1].genes == ["X"])
   }
 
+  @Test func unicodeWhiteSpaceIsTrimmedToo() throws {
+    // U+00A0 no-break space, U+3000 ideographic space, U+2028 line separator; é and 基 stay.
+    let c = try H.gmt("\u{A0}S\u{3000}\tna\t\u{A0}é\u{A0}\t基因\u{2028}\t\u{A0}\u{3000}\n\u{A0}\t\u{3000}\n\u{A0}# comment\n")
+    #expect(c.names == ["S"])
+    #expect(c[0].genes == ["é", "基因"])
+    #expect(GeneSetText.trimmed("\u{A0}a b\u{A0}") == "a b")
+    #expect(GeneSetText.trimmed(" \t\r") == "")
+    #expect(GeneSetText.hasSurroundingWhitespace("\u{3000}x"))
+    #expect(!GeneSetText.hasSurroundingWhitespace("é x 基"))
+    #expect(GeneSetText.tabFields("") == [""])
+    #expect(GeneSetText.tabFields("a\t\tb\t") == ["a", "", "b", ""])
+  }
+
   @Test func utf8ByteOrderMarkIsSkipped() throws {
     var data = Data([0xEF, 0xBB, 0xBF])
     data.append(Data("S1\tna\tA\n".utf8))

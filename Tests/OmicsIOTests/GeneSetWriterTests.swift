@@ -32,7 +32,7 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["out.gmt"])
   }
 
-  @Test func identifiersThatCannotRoundTripAreErrors() {
+  @Test func identifiersThatCannotRoundTripAreErrors() throws {
     func error(_ set: GeneSet) -> String? { H.errorText { try GMTWriter.encode([set]) } }
     #expect(error(GeneSet(name: "", genes: ["A"])) == "set '': empty gene-set name cannot be written to GMT")
     #expect(error(GeneSet(name: "a\tb", genes: [])) == "set 'a\tb': gene-set name 'a\tb' contains a tab or line break")
@@ -41,6 +41,8 @@ import Testing
     #expect(error(GeneSet(name: "S", genes: ["A", "B\nC"])) == "set 'S': gene 'B\nC' contains a tab or line break")
     #expect(error(GeneSet(name: "S", genes: [""])) == "set 'S': empty gene cannot be written to GMT")
     #expect(error(GeneSet(name: "S", genes: ["X,1"])) == "set 'S': gene 'X,1' would be read back as gene,weight")
+    #expect(error(GeneSet(name: "S", genes: ["X\u{A0}"])) == "set 'S': gene 'X\u{A0}' has surrounding white space")
+    #expect(try GMTWriter.encode([GeneSet(name: "S", genes: ["A,B", "C,1e"])]) == "S\tna\tA,B\tC,1e\n")
   }
 
   @Test func writeErrorNamesTheFileAndLeavesNothing() throws {

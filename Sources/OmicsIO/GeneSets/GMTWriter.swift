@@ -17,38 +17,45 @@ public enum GMTWriter {
   /// Writes `sets` to `path` atomically.
   public static func write<C: Sequence>(_ sets: C, to path: String, includeWeights: Bool = true) throws
   where C.Element == GeneSet {
-    let text: String
-    do { text = try encode(sets, includeWeights: includeWeights) } catch let error as OmicsError {
+    let bytes: [UInt8]
+    do { bytes = try encodeBytes(sets, includeWeights: includeWeights) } catch let error as OmicsError {
       throw error.inFile(path)
     }
-    try AtomicFileWriter.write(Data(text.utf8), to: path)
+    try AtomicFileWriter.write(Data(bytes), to: path)
   }
 
   /// The GMT text for `sets`.
   public static func encode<C: Sequence>(_ sets: C, includeWeights: Bool = true) throws -> String
   where C.Element == GeneSet {
-    var out = ""
+    String(decoding: try encodeBytes(sets, includeWeights: includeWeights), as: UTF8.self)
+  }
+
+  /// The GMT text for `sets` as UTF-8 bytes.
+  static func encodeBytes<C: Sequence>(_ sets: C, includeWeights: Bool) throws -> [UInt8]
+  where C.Element == GeneSet {
+    var out: [UInt8] = []
     for set in sets {
       try checkIdentifier(set.name, what: "gene-set name", set: set.name)
       if set.name.hasPrefix("#") {
         throw OmicsError("set \(GeneSetText.quoted(set.name)): a gene-set name starting with '#' would be read as a comment")
       }
-      out += set.name
-      out += "\t"
-      out += descriptionField(set.description)
+      out.append(contentsOf: set.name.utf8)
+      out.append(0x09)
+      out.append(contentsOf: descriptionField(set.description).utf8)
       let weights = includeWeights ? set.weights : nil
       for (index, gene) in set.genes.enumerated() {
-        try checkIdentifier(gene, what: "gene", set: set.name)
-        out += "\t"
-        out += gene
+        let hasComma = try checkIdentifier(gene, what: "gene", set: set.name)
+        out.append(0x09)
+        out.append(contentsOf: gene.utf8)
         if let weights, index < weights.count {
-          out += ",\(weights[index])"
-        } else if WeightedGeneToken.looksWeighted(gene) {
+          out.append(UInt8(ascii: ","))
+          out.append(contentsOf: "\(weights[index])".utf8)
+        } else if hasComma && WeightedGeneToken.looksWeighted(gene) {
           throw OmicsError(
             "set \(GeneSetText.quoted(set.name)): gene \(GeneSetText.quoted(gene)) would be read back as gene,weight")
         }
       }
-      out += "\n"
+      out.append(0x0A)
     }
     return out
   }
@@ -63,14 +70,21 @@ public enum GMTWriter {
     return text.isEmpty ? "na" : text
   }
 
-  private static func checkIdentifier(_ text: String, what: String, set: String) throws {
-    let context = "set \(GeneSetText.quoted(set))"
+  /// Throws when `text` cannot be written as a GMT field unchanged; returns whether it has a comma.
+  @discardableResult
+  private static func checkIdentifier(_ text: String, what: String, set: String) throws -> Bool {
+    var context: String { "set \(GeneSetText.quoted(set))" }
     if text.isEmpty { throw OmicsError("\(context): empty \(what) cannot be written to GMT") }
-    if text.unicodeScalars.contains(where: { $0 == "\t" || $0 == "\n" || $0 == "\r" }) {
-      throw OmicsError("\(context): \(what) \(GeneSetText.quoted(text)) contains a tab or line break")
+    var hasComma = false
+    for byte in text.utf8 {
+      if byte == 0x09 || byte == 0x0A || byte == 0x0D {
+        throw OmicsError("\(context): \(what) \(GeneSetText.quoted(text)) contains a tab or line break")
+      }
+      if byte == UInt8(ascii: ",") { hasComma = true }
     }
-    if GeneSetText.trimmed(text) != text {
+    if GeneSetText.hasSurroundingWhitespace(text) {
       throw OmicsError("\(context): \(what) \(GeneSetText.quoted(text)) has surrounding white space")
     }
+    return hasComma
   }
 }

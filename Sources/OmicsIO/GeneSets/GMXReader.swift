@@ -27,7 +27,7 @@ public enum GMXReader {
     try file.forEachLine { line, number in
       guard let names else {
         if GeneSetText.isBlank(line) || GeneSetText.isComment(line) { return true }
-        let row = GeneSetText.tabFields(line).map { GeneSetText.trimmed($0) }
+        let row = GeneSetText.trimmedTabFields(line)
         names = row
         namesLine = number
         assemblers = Array(repeating: GeneSetAssembler(options: options), count: row.count)
@@ -35,13 +35,13 @@ public enum GMXReader {
       }
       if descriptions == nil {
         if GeneSetText.isComment(line) { return true }
-        let row = GeneSetText.tabFields(line).map { GeneSetText.trimmed($0) }
+        let row = GeneSetText.trimmedTabFields(line)
         try checkWidth(row, names: names, namesLine: namesLine, line: number, file: file.name)
         descriptions = row
         return true
       }
       if GeneSetText.isBlank(line) || GeneSetText.isComment(line) { return true }
-      let row = GeneSetText.tabFields(line).map { GeneSetText.trimmed($0) }
+      let row = GeneSetText.trimmedTabFields(line)
       try checkWidth(row, names: names, namesLine: namesLine, line: number, file: file.name)
       for (column, cell) in row.enumerated() where column < assemblers.count {
         if cell.isEmpty || cell.lowercased() == "null" { continue }

@@ -38,7 +38,7 @@ public enum GRPReader {
         if comments.count < 2 { comments.append(commentText(line)) }
         return true
       }
-      if line.unicodeScalars.contains("\t") {
+      if line.utf8.contains(0x09) {
         throw OmicsError.line(number, file: file.name, "expected one gene per line, found a tab")
       }
       assembler.add(line)

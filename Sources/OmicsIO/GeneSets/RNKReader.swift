@@ -70,7 +70,7 @@ public enum RNKReader {
 
     try file.forEachLine { line, number in
       if GeneSetText.isBlank(line) || GeneSetText.isComment(line) { return true }
-      var fields = GeneSetText.tabFields(line).map { GeneSetText.trimmed($0) }
+      var fields = GeneSetText.trimmedTabFields(line)
       while fields.count > 2, fields.last?.isEmpty == true { fields.removeLast() }
       let first = !sawData
       sawData = true

@@ -5,16 +5,17 @@
 enum WeightedGeneToken {
   /// Splits `token` (already trimmed) into a gene and an optional weight.
   static func split(_ token: String) -> (gene: String, weight: Double?) {
-    guard let comma = token.unicodeScalars.lastIndex(of: ",") else { return (token, nil) }
-    let scalars = token.unicodeScalars
-    let suffix = GeneSetText.trimmed(String(String.UnicodeScalarView(scalars[scalars.index(after: comma)...])))
-    guard let weight = Double(suffix), weight.isFinite else { return (token, nil) }
-    let gene = GeneSetText.trimmed(String(String.UnicodeScalarView(scalars[..<comma])))
-    return (gene, weight)
+    var copy = token
+    return copy.withUTF8 { bytes in
+      guard let comma = bytes.lastIndex(of: UInt8(ascii: ",")) else { return (token, nil) }
+      let suffix = GeneSetText.trimmed(UnsafeBufferPointer(rebasing: bytes[(comma + 1)...]))
+      guard let weight = Double(suffix), weight.isFinite else { return (token, nil) }
+      return (GeneSetText.trimmed(UnsafeBufferPointer(rebasing: bytes[..<comma])), weight)
+    }
   }
 
   /// True when `gene` would be read back as `gene,weight` (so it cannot be written without a weight).
   static func looksWeighted(_ gene: String) -> Bool {
-    split(gene).weight != nil
+    gene.utf8.contains(UInt8(ascii: ",")) && split(gene).weight != nil
   }
 }

@@ -113,7 +113,7 @@ public struct TSVWriter: Sendable {
   }
 
   private func escaped(_ field: String, row: Int, column: Int) throws -> String {
-    let special = field.unicodeScalars.contains { $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\"" }
+    let special = field.utf8.contains { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == UInt8(ascii: "\"") }
     guard special else { return field }
     switch quoting {
     case .minimal:
