@@ -1,0 +1,276 @@
+import Foundation
+import OmicsCore
+
+/// k-means with k-means++ initialisation (scikit-learn's greedy variant, 2 + ⌊ln k⌋ candidates per
+/// centre) and Lloyd iterations whose distance computation is one BLAS matrix product per block of
+/// points; assignment and centre updates run on all cores. Deterministic for a seed.
+///
+/// Convergence follows scikit-learn: stop when the labels no longer change, or when the summed
+/// squared centre shift is at most `tolerance × mean(variance of each dimension)`; empty clusters are
+/// re-seeded with the points farthest from their centres. The result with the lowest inertia over
+/// `nInit` runs is kept.
+public enum KMeans {
+  public struct Options: Sendable, Equatable {
+    public var k: Int
+    public var nInit: Int = 1
+    public var maxIterations: Int = 300
+    public var tolerance: Double = 1e-4
+    public var seed: UInt64 = 0
+    public init(k: Int, nInit: Int = 1, maxIterations: Int = 300, tolerance: Double = 1e-4, seed: UInt64 = 0) {
+      self.k = k
+      self.nInit = nInit
+      self.maxIterations = maxIterations
+      self.tolerance = tolerance
+      self.seed = seed
+    }
+  }
+
+  public struct Result: Sendable {
+    /// Cluster of each point, 0..<k.
+    public var labels: [Int]
+    /// Centres, k × d row-major.
+    public var centers: [Double]
+    /// Sum of squared distances of the points to their centres.
+    public var inertia: Double
+    /// Lloyd iterations of the kept run.
+    public var iterations: Int
+    /// Which of the `nInit` runs was kept (0-based).
+    public var bestRun: Int
+  }
+
+  /// Clusters the rows of `points`.
+  public static func fit(_ points: DoubleMatrix, _ options: Options) throws -> Result {
+    let n = points.rows, d = points.cols, k = options.k
+    guard k >= 1 else { throw OmicsError("k must be at least 1, got \(k)") }
+    guard k <= n else { throw OmicsError("k = \(k) is larger than the number of points (\(n))") }
+    guard options.nInit >= 1 else { throw OmicsError("n-init must be at least 1, got \(options.nInit)") }
+    let norms = BLAS.rowSquaredNorms(points.base, rows: n, cols: d)
+    let tol = options.tolerance * meanVariance(points)
+    var best: Result?
+    var seeds = SeededRandom(seed: options.seed)
+    for run in 0..<options.nInit {
+      var rng = SeededRandom(seed: seeds.next())
+      let centers = DoubleMatrix(rows: k, cols: d)
+      initialise(points, norms, centers, &rng)
+      var result = lloyd(points, norms, centers, maxIterations: options.maxIterations, tolerance: tol)
+      result.bestRun = run
+      if best == nil || result.inertia < best?.inertia ?? .infinity { best = result }
+    }
+    guard let best else { throw OmicsError("k-means produced no result") }
+    return best
+  }
+
+  static func meanVariance(_ p: DoubleMatrix) -> Double {
+    let n = p.rows, d = p.cols
+    guard n > 0, d > 0 else { return 0 }
+    var mean = [Double](repeating: 0, count: d)
+    var sq = [Double](repeating: 0, count: d)
+    for i in 0..<n {
+      let row = p.base + i * d
+      for j in 0..<d { mean[j] += row[j] }
+    }
+    for j in 0..<d { mean[j] /= Double(n) }
+    for i in 0..<n {
+      let row = p.base + i * d
+      for j in 0..<d {
+        let e = row[j] - mean[j]
+        sq[j] += e * e
+      }
+    }
+    return sq.reduce(0, +) / Double(n) / Double(d)
+  }
+
+  /// Greedy k-means++ as scikit-learn's `_kmeans_plusplus`.
+  static func initialise(_ p: DoubleMatrix, _ norms: [Double], _ centers: DoubleMatrix, _ rng: inout SeededRandom) {
+    let n = p.rows, d = p.cols, k = centers.rows
+    let trials = 2 + Int(log(Double(k)))
+    let first = Int(rng.nextUnit() * Double(n))
+    centers.base.update(from: p.base + first * d, count: d)
+    var closest = [Double](repeating: 0, count: n)
+    distancesToRows(p, norms, rows: [first], into: &closest)
+    var potential = closest.reduce(0, +)
+    var candidateDistances = [Double](repeating: 0, count: trials * n)
+    var cumulative = [Double](repeating: 0, count: n)
+    for c in 1..<k {
+      var running = 0.0
+      for i in 0..<n {
+        running += closest[i]
+        cumulative[i] = running
+      }
+      var candidates: [Int] = []
+      for _ in 0..<trials {
+        let r = rng.nextUnit() * potential
+        // first index whose cumulative sum exceeds r (numpy searchsorted, side left)
+        var lo = 0, hi = n
+        while lo < hi {
+          let mid = (lo + hi) / 2
+          if cumulative[mid] < r { lo = mid + 1 } else { hi = mid }
+        }
+        candidates.append(min(lo, n - 1))
+      }
+      distancesToRows(p, norms, rows: candidates, into: &candidateDistances)
+      var bestTrial = 0
+      var bestPotential = Double.infinity
+      candidateDistances.withUnsafeMutableBufferPointer { cd in
+        guard let cdb = cd.baseAddress else { return }
+        for t in 0..<trials {
+          var s = 0.0
+          let row = cdb + t * n
+          for i in 0..<n {
+            let v = min(closest[i], row[i])
+            row[i] = v
+            s += v
+          }
+          if s < bestPotential {
+            bestPotential = s
+            bestTrial = t
+          }
+        }
+      }
+      potential = bestPotential
+      for i in 0..<n { closest[i] = candidateDistances[bestTrial * n + i] }
+      (centers.base + c * d).update(from: p.base + candidates[bestTrial] * d, count: d)
+    }
+  }
+
+  /// Squared distances from the given rows of `p` to every row: out[t * n + i] = |p_rows[t] − p_i|².
+  static func distancesToRows(_ p: DoubleMatrix, _ norms: [Double], rows: [Int], into out: inout [Double]) {
+    let n = p.rows, d = p.cols, t = rows.count
+    let gathered = UnsafeMutablePointer<Double>.allocate(capacity: t * d)
+    defer { gathered.deallocate() }
+    for (j, r) in rows.enumerated() { (gathered + j * d).update(from: p.base + r * d, count: d) }
+    out.withUnsafeMutableBufferPointer { o in
+      guard let ob = o.baseAddress else { return }
+      BLAS.gemmABt(m: t, n: n, k: d, alpha: -2, gathered, lda: d, p.base, ldb: d, ob, ldc: n)
+      for (j, r) in rows.enumerated() {
+        let row = ob + j * n
+        let cn = norms[r]
+        for i in 0..<n { row[i] = max(0, row[i] + cn + norms[i]) }
+      }
+    }
+  }
+
+  /// Lloyd iterations from the given centres.
+  static func lloyd(
+    _ p: DoubleMatrix, _ norms: [Double], _ centers: DoubleMatrix, maxIterations: Int, tolerance: Double
+  ) -> Result {
+    let n = p.rows, d = p.cols, k = centers.rows
+    var labels = [Int](repeating: -1, count: n)
+    var distances = [Double](repeating: 0, count: n)
+    var previous = [Int](repeating: -2, count: n)
+    let next = DoubleMatrix(rows: k, cols: d)
+    var iterations = 0
+    var strict = false
+    for iteration in 0..<max(1, maxIterations) {
+      iterations = iteration + 1
+      assign(p, norms, centers, &labels, &distances)
+      let shift = update(p, labels, distances, old: centers, new: next)
+      centers.base.update(from: next.base, count: k * d)
+      if labels == previous {
+        strict = true
+        break
+      }
+      if shift <= tolerance { break }
+      previous = labels
+    }
+    if !strict { assign(p, norms, centers, &labels, &distances) }
+    let inertia = MADFilter.compensatedSum(distances)
+    return Result(labels: labels, centers: centers.values, inertia: inertia, iterations: iterations, bestRun: 0)
+  }
+
+  /// Nearest centre of every point and the squared distance to it, in blocks of points (one GEMM each).
+  static func assign(_ p: DoubleMatrix, _ norms: [Double], _ centers: DoubleMatrix, _ labels: inout [Int], _ distances: inout [Double]) {
+    let n = p.rows, d = p.cols, k = centers.rows
+    let centerNorms = BLAS.rowSquaredNorms(centers.base, rows: k, cols: d)
+    let block = max(1, min(n, (1 << 22) / max(k, 1)))
+    let products = UnsafeMutablePointer<Double>.allocate(capacity: block * k)
+    defer { products.deallocate() }
+    labels.withUnsafeMutableBufferPointer { lb in
+      distances.withUnsafeMutableBufferPointer { db in
+        centerNorms.withUnsafeBufferPointer { cn in
+          guard let l = lb.baseAddress, let dist = db.baseAddress, let cnb = cn.baseAddress else { return }
+          var start = 0
+          while start < n {
+            let m = min(block, n - start)
+            BLAS.gemmABt(m: m, n: k, k: d, p.base + start * d, lda: d, centers.base, ldb: d, products, ldc: k)
+            Parallel.forEachChunk(m, minimumPerChunk: 64) { range in
+              for i in range {
+                let row = products + i * k
+                var best = 0
+                var bestValue = cnb[0] - 2 * row[0]
+                for j in 1..<k {
+                  let v = cnb[j] - 2 * row[j]
+                  if v < bestValue {
+                    bestValue = v
+                    best = j
+                  }
+                }
+                l[start + i] = best
+                dist[start + i] = max(0, bestValue + norms[start + i])
+              }
+            }
+            start += m
+          }
+        }
+      }
+    }
+  }
+
+  /// New centres (means of their points; empty clusters take the farthest points). Returns the summed squared shift.
+  static func update(_ p: DoubleMatrix, _ labels: [Int], _ distances: [Double], old: DoubleMatrix, new: DoubleMatrix) -> Double {
+    let n = p.rows, d = p.cols, k = old.rows
+    var counts = [Int](repeating: 0, count: k + 1)
+    for l in labels { counts[l + 1] += 1 }
+    for j in 0..<k { counts[j + 1] += counts[j] }
+    var members = [Int](repeating: 0, count: n)
+    var fill = counts
+    for (i, l) in labels.enumerated() {
+      members[fill[l]] = i
+      fill[l] += 1
+    }
+    var sizes = (0..<k).map { counts[$0 + 1] - counts[$0] }
+    // empty clusters: sklearn moves them to the points farthest from their centres
+    let empty = (0..<k).filter { sizes[$0] == 0 }
+    var relocated: [(cluster: Int, point: Int)] = []
+    if !empty.isEmpty {
+      let far = (0..<n).sorted { distances[$0] != distances[$1] ? distances[$0] > distances[$1] : $0 < $1 }
+      for (e, cluster) in empty.enumerated() where e < far.count { relocated.append((cluster, far[e])) }
+    }
+    let moved = Set(relocated.map(\.point))
+    members.withUnsafeBufferPointer { mb in
+      Parallel.forEachChunk(k) { range in
+        for c in range {
+          let row = new.base + c * d
+          row.update(repeating: 0, count: d)
+          var count = 0
+          for t in counts[c]..<counts[c + 1] {
+            let i = mb[t]
+            if moved.contains(i) { continue }
+            let src = p.base + i * d
+            for j in 0..<d { row[j] += src[j] }
+            count += 1
+          }
+          if count > 0 {
+            let inv = 1 / Double(count)
+            for j in 0..<d { row[j] *= inv }
+          } else if sizes[c] > 0 {
+            row.update(from: old.base + c * d, count: d)
+          }
+        }
+      }
+    }
+    for (cluster, point) in relocated {
+      (new.base + cluster * d).update(from: p.base + point * d, count: d)
+      sizes[cluster] = 1
+    }
+    var shift = 0.0
+    for c in 0..<k {
+      let a = old.base + c * d, b = new.base + c * d
+      for j in 0..<d {
+        let e = a[j] - b[j]
+        shift += e * e
+      }
+    }
+    return shift
+  }
+}
