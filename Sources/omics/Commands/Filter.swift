@@ -64,6 +64,8 @@ struct Filter: ParsableCommand {
   @Option(help: "Compression of the output datasets: none or gzip.")
   var compression: Convert.CompressionChoice = .none
 
+  @Flag(help: .hidden) var timings = false
+
   @OptionGroup var global: GlobalOptions
 
   enum ScaleChoice: String, ExpressibleByArgument, CaseIterable { case raw, normal }
@@ -100,7 +102,9 @@ struct Filter: ParsableCommand {
       let filtered: ExpressionMatrix
       let result: GeneFilter.Report
       do {
+        let started = DispatchTime.now()
         (filtered, result) = try GeneFilter(options).apply(matrix)
+        if timings { StandardError.write("timing compute_s=\(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)\n") }
       } catch let error as OmicsError {
         throw error.inFile(input)
       }

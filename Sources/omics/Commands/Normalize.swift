@@ -47,6 +47,8 @@ struct Normalize: ParsableCommand {
   @Option(help: "Compression of the output datasets: none or gzip.")
   var compression: Convert.CompressionChoice = .none
 
+  @Flag(help: .hidden) var timings = false
+
   @OptionGroup var global: GlobalOptions
 
   var target: Double? {
@@ -78,7 +80,9 @@ struct Normalize: ParsableCommand {
         excludeHighlyExpressed: excludeHighlyExpressed, maxFraction: maxFraction, log1p: log1p,
         keepCounts: keepCounts)
       let report: Normalization.Report
+      let started = DispatchTime.now()
       do { report = try Normalization.apply(&matrix, options) } catch let error as OmicsError { throw error.inFile(input) }
+      if timings { StandardError.write("timing compute_s=\(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)\n") }
       try H5ADWriter.write(matrix, to: output, compression: compression == .gzip ? .gzip(level: 4) : .none)
       if !global.quiet {
         var parts: [String] = []
