@@ -29,7 +29,9 @@ rm -rf "$PKG/Sources"
 cp -a "$ROOT/Sources" "$PKG/Sources"
 cp -a "$ROOT/Package.swift" "$PKG/"
 [ -f "$ROOT/Package.resolved" ] && cp -a "$ROOT/Package.resolved" "$PKG/"
-mkdir -p "$PKG/Tests/OmicsCoreTests" "$PKG/Tests/OmicsIOTests" "$PKG/Tests/OmicsCLITests"
+# Test targets need their folders to exist; their sources are not needed for the OmicsIO build.
+rm -rf "$PKG/Tests"
+for dir in "$ROOT"/Tests/*/; do mkdir -p "$PKG/Tests/$(basename "$dir")"; done
 # Reuse already-fetched dependency checkouts when the scratch path is new (works offline).
 if [ ! -d "$SCRATCH/checkouts" ] && [ -d "$ROOT/.build/checkouts" ]; then
   mkdir -p "$SCRATCH"
@@ -38,10 +40,13 @@ if [ ! -d "$SCRATCH/checkouts" ] && [ -d "$ROOT/.build/checkouts" ]; then
 fi
 
 echo "== build OmicsIO (release, -sanitize=fuzzer,address)"
+set +e
 swift build -c release --package-path "$PKG" --scratch-path "$SCRATCH" --target OmicsIO \
-  -Xswiftc -sanitize=fuzzer,address 2>&1 | grep -vE "^\[|should be located under" || true
+  -Xswiftc -sanitize=fuzzer,address 2>&1 | grep -vE "^\[|should be located under"
+build_status=${PIPESTATUS[0]}
+set -e
+[ "$build_status" -eq 0 ] || { echo "build failed (swift build exit $build_status)" >&2; exit 1; }
 OUT="$SCRATCH/release"
-[ -d "$OUT/OmicsIO.build" ] || { echo "build failed" >&2; exit 1; }
 
 DEFINES=()
 grep -rqs "enum MatrixMarketReader" "$PKG/Sources/OmicsIO" && DEFINES+=(-D FUZZ_MATRIX_MARKET)
@@ -51,6 +56,7 @@ grep -rqs "enum DelimitedMatrixReader" "$PKG/Sources/OmicsIO" && DEFINES+=(-D FU
 echo "== optional targets: ${DEFINES[*]:-none}"
 
 echo "== link the harness"
+rm -f "$BIN"
 mapfile -t OBJECTS < <(find "$OUT/" -path '*.build/*.o' -not -path '*/ParserFuzzer*')
 # shellcheck disable=SC2046
 swiftc -sanitize=fuzzer,address -parse-as-library -O "${DEFINES[@]}" \

@@ -105,6 +105,16 @@ import Testing
   @Test func emptyGeneBeforeCommaIsDropped() throws {
     let c = try H.gmt("S1\tna\t,1.0\tA\n")
     #expect(c[0].genes == ["A"])
+    #expect(c[0].weights == nil)
+  }
+
+  @Test func setIsWeightedOnlyWhenAKeptGeneHasAWeight() throws {
+    // Regression (fuzzing): `,1.` alone made an empty set with weights [] that GMT could not round-trip.
+    let c = try H.gmt("S1\t1G\t,1.\r\nS2\tna\tA\tA,2\n")
+    #expect(c[0].isEmpty && c[0].weights == nil)
+    #expect(c[1].genes == ["A"] && c[1].weights == nil)
+    let text = try GMTWriter.encode(c)
+    #expect(try H.gmt(text).sets == c.sets)
   }
 
   @Test func duplicateGenesAreRemovedKeepingFirstAndNoted() throws {

@@ -18,13 +18,12 @@ struct GeneSetAssembler {
   mutating func add<S: StringProtocol>(_ raw: S) {
     var gene = GeneSetText.trimmed(raw)
     if gene.isEmpty { return }
-    var weight = 1.0
+    var weight: Double?
     if options.parseWeights {
       let split = WeightedGeneToken.split(gene)
       if let value = split.weight {
         gene = split.gene
         weight = value
-        weighted = true
       }
       if gene.isEmpty { return }
     }
@@ -33,7 +32,10 @@ struct GeneSetAssembler {
       removedDuplicates.append(gene)
       return
     }
-    pairs.append((gene, weight))
+    // The set is weighted only when a kept gene carries a weight (fuzzing found `,1.0` alone making
+    // an empty "weighted" set that did not survive a GMT round trip).
+    if weight != nil { weighted = true }
+    pairs.append((gene, weight ?? 1.0))
     if GeneSetText.looksLikeSpreadsheetDate(gene) { dateLikeGenes.append(gene) }
   }
 
