@@ -241,3 +241,30 @@ public enum ArrowStreamReader {
     return ArrowSchema(fields: fields, metadata: metadata)
   }
 }
+
+extension ArrowStreamReader {
+  /// Reads every `data-*.arrow` file of a Hugging Face datasets folder, in name order, as one table.
+  public static func readDatasetFolder(_ folder: String) throws -> Table {
+    let names: [String]
+    do { names = try FileManager.default.contentsOfDirectory(atPath: folder) } catch {
+      throw OmicsError(file: folder, "cannot list the folder: \(error.localizedDescription)")
+    }
+    var table: Table?
+    for name in names.filter({ $0.hasSuffix(".arrow") }).sorted() {
+      let t = try read(path: folder + "/" + name)
+      if var acc = table {
+        guard acc.schema.fields == t.schema.fields else {
+          throw OmicsError(file: folder + "/" + name, "schema differs from the folder's first Arrow file")
+        }
+        acc.columns = zip(acc.columns, t.columns).map { append($0, $1) }
+        acc.rowCount += t.rowCount
+        acc.batchCount += t.batchCount
+        table = acc
+      } else {
+        table = t
+      }
+    }
+    guard let table else { throw OmicsError(file: folder, "no .arrow files in the folder") }
+    return table
+  }
+}
