@@ -153,4 +153,15 @@ for k in (6, 12):
     m1 = KMeans(n_clusters=k, n_init=1, random_state=0).fit(G)
     kref[f"k{k}_n_init1"] = {"inertia": float(m1.inertia_)}
 write(km, "kmeans_genes", kref)
+# --- PCA with fewer cells than genes (Gram route), plain and scaled (sc.pp.scale then pca) ---
+Xw = rng.normal(size=(20, 50)) @ np.diag(np.linspace(2, 0.5, 50)) + rng.normal(size=(1, 50)) * 3
+Xw[:, 7] = 2.0  # constant gene (scale leaves it 0)
+w = ad.AnnData(Xw.astype(np.float64)); w.obs_names = names("c", 20); w.var_names = names("g", 50)
+write(w, "pca_wide")
+t = w.copy(); sc.pp.pca(t, n_comps=5, svd_solver="full")
+ts = w.copy(); sc.pp.scale(ts); sc.pp.pca(ts, n_comps=5, svd_solver="full")
+write(w, "pca_wide", {"X_pca": t.obsm["X_pca"].tolist(), "PCs": t.varm["PCs"].tolist(),
+                      "variance": t.uns["pca"]["variance"].tolist(), "variance_ratio": t.uns["pca"]["variance_ratio"].tolist(),
+                      "scaled_X_pca": ts.obsm["X_pca"].tolist(), "scaled_PCs": ts.varm["PCs"].tolist(),
+                      "scaled_variance_ratio": ts.uns["pca"]["variance_ratio"].tolist(), "n_comps": 5})
 print("wrote", OUT)

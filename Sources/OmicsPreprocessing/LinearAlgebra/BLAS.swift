@@ -38,3 +38,15 @@ enum BLAS {
     return out
   }
 }
+
+extension BLAS {
+  /// C (m × n) = A (m × k) · B (k × n), row-major.
+  @inline(__always)
+  static func gemmAB(
+    m: Int, n: Int, k: Int, _ a: UnsafePointer<Double>, lda: Int, _ b: UnsafePointer<Double>, ldb: Int,
+    _ c: UnsafeMutablePointer<Double>, ldc: Int
+  ) {
+    guard m > 0, n > 0 else { return }
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), 0, c, Int32(ldc))
+  }
+}
