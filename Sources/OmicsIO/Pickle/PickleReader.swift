@@ -261,7 +261,7 @@ public enum PickleReader {
 
     func global(_ module: String, _ name: String, _ at: Int) throws -> PickleValue {
       let allowed: Set<String> = [
-        "numpy.core.multiarray.scalar", "numpy._core.multiarray.scalar", "numpy.dtype",
+        "numpy.core.multiarray.scalar", "numpy._core.multiarray.scalar", "numpy.dtype", "_codecs.encode",
       ]
       guard allowed.contains(module + "." + name) else {
         throw fail(at, "refusing to load the Python object \(module).\(name) (only plain data and numpy scalars are read)")
@@ -272,6 +272,16 @@ public enum PickleReader {
     func reduce(_ callable: PickleValue, _ args: PickleValue, _ at: Int) throws -> PickleValue {
       guard case .global(_, let name) = callable, case .tuple(let a) = args else {
         throw fail(at, "cannot call a \(callable.typeName)")
+      }
+      if name == "encode" {
+        // protocol 2 pickles bytes as _codecs.encode(text, 'latin1')
+        guard let first = a.first, case .string(let text) = first else { throw fail(at, "_codecs.encode needs a string") }
+        var out: [UInt8] = []
+        for scalar in text.unicodeScalars {
+          guard scalar.value < 256 else { throw fail(at, "_codecs.encode: character outside latin-1") }
+          out.append(UInt8(scalar.value))
+        }
+        return .bytes(out)
       }
       if name == "dtype" {
         guard let first = a.first, case .string(let kind) = first else { throw fail(at, "numpy.dtype needs a type string") }
