@@ -8,6 +8,7 @@ let package = Package(
     .library(name: "OmicsIO", targets: ["OmicsIO"]),
     .library(name: "OmicsPreprocessing", targets: ["OmicsPreprocessing"]),
     .library(name: "OmicsEnrichment", targets: ["OmicsEnrichment"]),
+    .library(name: "OmicsNN", targets: ["OmicsNN"]),
     .executable(name: "omics", targets: ["omics"]),
   ],
   dependencies: [
@@ -42,6 +43,9 @@ let package = Package(
         "OmicsCore", "OmicsIO",
         .product(name: "OrderedCollections", package: "swift-collections"),
       ]),
+    .target(
+      name: "OmicsNN",
+      dependencies: ["OmicsCore", "OmicsIO", "COpenBLAS"]),
     .executableTarget(
       name: "omics",
       dependencies: [
@@ -58,6 +62,8 @@ let package = Package(
       name: "OmicsPreprocessingTests", dependencies: ["OmicsPreprocessing", "OmicsIO", "OmicsCore", "OmicsTestSupport"]),
     .testTarget(
       name: "OmicsEnrichmentTests", dependencies: ["OmicsEnrichment", "OmicsIO", "OmicsCore", "OmicsTestSupport"]),
+    .testTarget(
+      name: "OmicsNNTests", dependencies: ["OmicsNN", "OmicsIO", "OmicsCore", "OmicsTestSupport"]),
   ],
   swiftLanguageModes: [.v5]
 )
