@@ -107,6 +107,8 @@ for f in "$ROOT"/Fixtures/**/*.mtx*; do seed matrixMarket "$f"; seed matrixMarke
 for f in "$ROOT"/Fixtures/**/*series_matrix*; do seed geoSeriesMatrix "$f"; done
 for f in "$ROOT"/Fixtures/**/*.soft*; do seed soft "$f"; done
 for f in "$ROOT"/Fixtures/**/*.csv* "$ROOT"/Fixtures/**/*counts*.t*; do seed delimited "$f"; done
+# Inputs that once failed (selector byte included), replayed first.
+for f in "$ROOT"/Fuzz/regressions/*; do cp "$f" "$WORK/seeds/regression-$(basename "$f")"; done
 echo "== $(ls "$WORK/seeds" | wc -l) seeds, $(ls "$WORK/corpus" | wc -l) corpus entries; running ${DURATION}s"
 
 export SWIFT_BACKTRACE=enable=no           # the Swift backtracer would hang libFuzzer's crash handling
