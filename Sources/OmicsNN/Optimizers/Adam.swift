@@ -1,0 +1,72 @@
+/// Adam (Kingma & Ba 2015) and AdamW (Loshchilov & Hutter 2019) in PyTorch's form:
+/// `m ← β₁m + (1−β₁)g`, `v ← β₂v + (1−β₂)g²`,
+/// `θ ← θ − lr·(m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + eps)`.
+///
+/// `weightDecay` with `decoupled == false` is Adam's L2 term (`g ← g + wd·θ`, torch.optim.Adam);
+/// with `decoupled == true` it is AdamW's `θ ← θ·(1 − lr·wd)` before the update (torch.optim.AdamW).
+/// `noDecay` names the parameters exempt from decay (biases and norm weights in BERT-style training).
+/// Moments are kept in the parameter precision, like PyTorch.
+public final class Adam<Scalar: NNScalar>: Optimizer {
+  public var learningRate: Double
+  public let beta1: Double, beta2: Double, eps: Double
+  public var weightDecay: Double
+  public let decoupled: Bool
+  public let store: ParameterStore<Scalar>
+  public private(set) var stepCount = 0
+  private var m: [Scalar]
+  private var v: [Scalar]
+  private var decayMask: [Bool]
+
+  public init(_ store: ParameterStore<Scalar>, learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
+              eps: Double = 1e-8, weightDecay: Double = 0, decoupled: Bool = false,
+              noDecay: (String) -> Bool = { _ in false }) {
+    self.store = store
+    self.learningRate = learningRate
+    self.beta1 = beta1
+    self.beta2 = beta2
+    self.eps = eps
+    self.weightDecay = weightDecay
+    self.decoupled = decoupled
+    m = [Scalar](repeating: 0, count: store.values.count)
+    v = m
+    decayMask = store.entries.map { !noDecay($0.name) }
+  }
+
+  /// AdamW with PyTorch's default decay 0.01.
+  public static func adamW(_ store: ParameterStore<Scalar>, learningRate: Double = 1e-3, weightDecay: Double = 0.01,
+                           noDecay: @escaping (String) -> Bool = { $0.hasSuffix(".bias") || $0.contains("LayerNorm") }) -> Adam {
+    Adam(store, learningRate: learningRate, weightDecay: weightDecay, decoupled: true, noDecay: noDecay)
+  }
+
+  public func step() {
+    stepCount += 1
+    let t = Double(stepCount)
+    let bc1 = 1 - pow(beta1, t), bc2 = 1 - pow(beta2, t)
+    let lr = learningRate, b1 = Scalar(beta1), b2 = Scalar(beta2)
+    let stepSize = Scalar(lr / bc1), sqrtBc2 = Scalar(bc2.squareRoot()), epsS = Scalar(eps)
+    for (ei, e) in store.entries.enumerated() where e.kind == .parameter && e.trainable {
+      let wd = decayMask[ei] ? Scalar(weightDecay) : 0
+      let decoupledFactor = Scalar(1 - lr * Double(wd))
+      store.values.withUnsafeMutableBufferPointer { p in
+        store.gradients.withUnsafeBufferPointer { g in
+          m.withUnsafeMutableBufferPointer { mp in
+            v.withUnsafeMutableBufferPointer { vp in
+              for i in e.range {
+                var gi = g[i]
+                if wd != 0 {
+                  if decoupled { p[i] *= decoupledFactor } else { gi += wd * p[i] }
+                }
+                mp[i] = b1 * mp[i] + (1 - b1) * gi
+                vp[i] = b2 * vp[i] + (1 - b2) * gi * gi
+                let denom = vp[i].squareRoot() / sqrtBc2 + epsS
+                p[i] -= stepSize * mp[i] / denom
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+import Foundation
