@@ -296,3 +296,32 @@ import Testing
     })
   }
 }
+
+/// The radix sorter against a stable comparison sort, with values tied exactly and tied in the
+/// high 32 bits of the key only.
+@Suite struct TokenizerRankSorterTests {
+  @Test(arguments: [1, 2, 5, 24, 25, 100, 2_500, 5_000])
+  func matchesAStableSort(_ n: Int) {
+    var rng = SystemRandomNumberGenerator()
+    var sorter = RankSorter()
+    for round in 0..<20 {
+      let values: [Double] = (0..<n).map { i in
+        switch (i + round) % 4 {
+        case 0: return Double(Int.random(in: 1...5, using: &rng))  // exact ties
+        case 1: return 1 + Double(Int.random(in: 0...3, using: &rng)) * 1e-12  // equal high bits
+        case 2: return -Double.random(in: 0...10, using: &rng)
+        default: return Double.random(in: 0...1000, using: &rng)
+        }
+      }
+      var keys = values.map(RankSorter.descendingKey)
+      var tokens = (0..<n).map { Int32($0) }
+      let expected = (0..<n).sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }.map { Int32($0) }
+      keys.withUnsafeMutableBufferPointer { k in
+        tokens.withUnsafeMutableBufferPointer { t in
+          sorter.sort(keys: k.baseAddress!, tokens: t.baseAddress!, count: n)
+        }
+      }
+      #expect(tokens == expected, "n \(n) round \(round)")
+    }
+  }
+}
