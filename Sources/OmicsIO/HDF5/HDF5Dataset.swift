@@ -29,7 +29,16 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
   deinit { H5Tclose(typeID) }
 
   /// Number of elements (0 for a NULL dataspace).
-  public var count: Int { shape?.reduce(1, *) ?? 0 }
+  /// Number of elements (0 for a NULL dataspace; saturates instead of overflowing on corrupted shapes).
+  public var count: Int {
+    guard let shape else { return 0 }
+    var product = 1
+    for d in shape {
+      let (p, overflow) = product.multipliedReportingOverflow(by: d)
+      product = overflow ? Int.max : p
+    }
+    return product
+  }
 
   /// The storage filters, by HDF5 filter id and name (e.g. `1 deflate`, `2 shuffle`).
   public func filters() throws -> [(id: Int, name: String)] {
@@ -116,6 +125,7 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
       if typeInfo == .bool, case .numbers(let n, _) = try read() { return n }
       throw error("expected numbers, found \(typeInfo.name)")
     }
+    try file.checkPlausible(elements: count, width: scalar.byteWidth, at: path)
     if let fast = try ParallelChunkReader.readIfEligible(self, scalar: scalar, progress: progress) {
       return fast
     }

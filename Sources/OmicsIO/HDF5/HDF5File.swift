@@ -7,10 +7,25 @@ public final class HDF5File: @unchecked Sendable {
   let id: HID
   /// The path as given by the user, used in error messages.
   public let path: String
+  /// Size of the file in bytes when it was opened.
+  let byteSize: Int
 
   private init(id: HID, path: String) {
     self.id = id
     self.path = path
+    self.byteSize = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int) ?? 0
+  }
+
+  /// The most bytes a dataset of this file can decode to: deflate expands at most ~1032:1, so more
+  /// than 1100 × the file size (+1 MiB) means a corrupted shape, refused before allocating.
+  func checkPlausible(elements: Int, width: Int, at path: String) throws {
+    let (bytes, overflow) = elements.multipliedReportingOverflow(by: max(width, 1))
+    let limit = byteSize.multipliedReportingOverflow(by: 1100).partialValue + (1 << 20)
+    if overflow || elements < 0 || bytes > limit {
+      throw OmicsError(
+        file: self.path, location: path,
+        "declares \(elements) elements of \(width) bytes, more than a \(byteSize)-byte file can hold (corrupted file?)")
+    }
   }
 
   deinit { H5Fclose(id) }

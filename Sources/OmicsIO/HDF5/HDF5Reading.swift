@@ -46,8 +46,15 @@ enum HDF5Reading {
   ) throws -> HDF5Value {
     guard let fullShape = shape(of: space) else { return .empty }
     let valueShape = shapeOverride ?? fullShape
-    let count = explicitCount ?? fullShape.reduce(1, *)
+    var product = 1
+    for d in fullShape {
+      let (p, overflow) = product.multipliedReportingOverflow(by: d)
+      if overflow { throw owner.error("\(what) has an impossible shape \(fullShape) (corrupted file?)") }
+      product = p
+    }
+    let count = explicitCount ?? product
     let info = HDF5TypeInfo.of(type)
+    try owner.file.checkPlausible(elements: count, width: max(H5Tget_size(type), 1), at: owner.path)
     switch info {
     case .number(let scalar):
       return .numbers(try readNumbers(source: source, scalar: scalar, count: count, owner: owner, what: what), shape: valueShape)
