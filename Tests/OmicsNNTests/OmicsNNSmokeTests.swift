@@ -1,8 +1,0 @@
-import Testing
-@testable import OmicsNN
-
-@Suite struct OmicsNNSmokeTests {
-  @Test func versionIsSet() {
-    #expect(!OmicsNN.version.isEmpty)
-  }
-}
