@@ -1210,7 +1210,8 @@ def _tenx_v2_manifest(path: Path, genomes: list[str]) -> None:
             sc.read_10x_h5(path, gex_only=False)
             err = None
         except Exception as e:  # noqa: BLE001
-            err = f"{type(e).__name__}: {e}"
+            # Relative path, so the manifest does not depend on where the repository is checked out.
+            err = f"{type(e).__name__}: {e}".replace(str(path), str(Path(path).resolve().relative_to(ROOT)))
         man = {"reader": f"scanpy {V['scanpy']} (scanpy.read_10x_h5(genome=..., gex_only=False))",
                "writer": per[genomes[0]]["writer"],
                "genomes": per, "error_without_genome": err}
