@@ -51,8 +51,15 @@ public enum Checkpoint {
   /// Values of another precision are converted.
   public static func load<T: NNScalar>(_ store: ParameterStore<T>, from file: SafeTensorsFile, prefix: String = "",
                                        strict: Bool = true) throws {
+    try load(store, from: file, strict: strict, key: { prefix + $0 })
+  }
+
+  /// Loads with an explicit mapping from model names to checkpoint keys (to read a sub-module saved
+  /// under another prefix, e.g. `predictor.X` ← `bulk_pred.X`).
+  public static func load<T: NNScalar>(_ store: ParameterStore<T>, from file: SafeTensorsFile, strict: Bool = true,
+                                       key mapping: (String) -> String) throws {
     for e in store.entries {
-      let key = prefix + e.name
+      let key = mapping(e.name)
       guard let info = file.info(key) else {
         if strict { throw OmicsError(file: file.path, location: key, "tensor missing from the checkpoint") }
         continue

@@ -129,10 +129,10 @@ public final class BatchNorm1d<Scalar: NNScalar>: Layer {
                 gp[b + j] += Scalar(sdy)
                 let g = Double(pv[w + j])
                 if training {
-                  let k = Scalar(g * inv[j] / Double(n))
-                  let nS = Scalar(n), sdyS = Scalar(sdy), sdyhS = Scalar(sdyh)
+                  // In Double: Σ_rows dx must cancel to ~0 (the gradient of a bias feeding this layer).
+                  let k = g * inv[j] / Double(n), nD = Double(n)
                   for r in 0..<n {
-                    out[r * c + j] = k * (nS * dp[r * c + j] - sdyS - hp[r * c + j] * sdyhS)
+                    out[r * c + j] = Scalar(k * (nD * Double(dp[r * c + j]) - sdy - Double(hp[r * c + j]) * sdyh))
                   }
                 } else {
                   let k = Scalar(g * inv[j])
