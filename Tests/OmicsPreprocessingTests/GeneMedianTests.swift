@@ -120,11 +120,11 @@ import Testing
     var s = GeneMedianSketch()
     let genes = ["ENSG00000000001"]
     let input = try TokenizerTestSupport.h5ad(dir, ids: genes, rows: [[3], [4]])
-    try s.add(file: input)
+    try s.add(file: input)  // one gene, two singleton centroids (16 bytes each)
     try s.write(to: dir + "/ok.sketch")
     let bytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/ok.sketch"))
     try bytes.prefix(bytes.count - 4).write(to: URL(fileURLWithPath: dir + "/cut.sketch"))
-    #expect(throws: OmicsError(file: dir + "/cut.sketch", location: "byte \(bytes.count - 20)", "truncated sketch")) {
+    #expect(throws: OmicsError(file: dir + "/cut.sketch", location: "byte \(bytes.count - 32)", "truncated sketch")) {
       try GeneMedianSketch.read(dir + "/cut.sketch")
     }
   }

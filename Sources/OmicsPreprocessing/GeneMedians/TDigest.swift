@@ -147,7 +147,8 @@ public struct TDigest: Sendable, Equatable {
           return minimum + t * (means[0] - minimum)
         }
         let t = (rank - previousCentre) / max(centre - previousCentre, 1e-300)
-        return previousMean + t * (means[i] - previousMean)
+        // weighted form: t = 0.5 gives exactly (a + b) / 2, numpy's median of an even count
+        return previousMean * (1 - t) + means[i] * t
       }
       previousCentre = centre
       previousMean = means[i]
