@@ -14,25 +14,27 @@ rnk="$data/naive.vs.th1.rnk"; gmt="$data/mouse.reactome.gmt"
 (cd "$root" && swift build -c release --product omics --scratch-path .build-gsea-release >/dev/null)
 bin="$root/.build-gsea-release/release/omics"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
-now() { python3 -c 'import time; print(time.perf_counter())'; }
+# wall and CPU (user+sys) seconds of a command, from GNU time: prints "wall cpu"
+timed() { /usr/bin/time -f "TIMED %e %U %S" "$@" 2>&1 >/dev/null | awk '/^TIMED/ {printf "%s %.2f\n", $2, $3+$4}'; }
 run_omics() { # $1 = eps
-  local t0 t1; t0=$(now)
-  "$bin" gsea prerank --ranks "$rnk" --gene-sets "$gmt" --out "$work/omics" --permutations "$perms" \
+  timed "$bin" gsea prerank --ranks "$rnk" --gene-sets "$gmt" --out "$work/omics$1" --permutations "$perms" \
     --threads "$threads" --seed 42 --plots 0 --eps "$1" --quiet
-  t1=$(now); python3 -c "print(f'{$t1-$t0:.3f}')"
 }
-echo "fgsea example: 12000 genes, 586 sets (15-500), $perms permutations, $threads threads"
+run_gseapy() { # $1 = method
+  timed python3 "$here/gsea_gseapy.py" "$rnk" "$gmt" "$perms" "$threads" "$1" "$work/g$1"
+}
+echo "fgsea example: 12000 genes, 586 sets (15-500), $perms permutations, $threads threads; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 o_simple=$(run_omics 0)        # permutations only (as GSEApy permutation mode)
 o_ml=$(run_omics 1e-50)        # permutations + multilevel for small p (as fgseaMultilevel)
-sig=$(awk -F'\t' 'NR>1 && $3!="NA" && $3<0.01' "$work/omics/gsea_prerank.tsv" | wc -l)
-g_perm=$(python3 "$here/gsea_gseapy.py" "$rnk" "$gmt" "$perms" "$threads" permutation "$work/g1" | field seconds)
-g_ml=$(python3 "$here/gsea_gseapy.py" "$rnk" "$gmt" "$perms" "$threads" multilevel "$work/g2" | field seconds)
+sig=$(awk -F'\t' 'NR>1 && $3!="NA" && $3<0.01' "$work/omics1e-50/gsea_prerank.tsv" | wc -l)
+g_perm=$(run_gseapy permutation)
+g_ml=$(run_gseapy multilevel)
 python3 - "$o_simple" "$o_ml" "$g_perm" "$g_ml" "$sig" <<'PY'
 import sys
-os_, oml, gp, gml, sig = map(float, sys.argv[1:])
-print(f"{'mode':<44} {'GSEApy_s':>9} {'omics_s':>9} {'speedup':>8}")
-print(f"{'permutation (p from permutations only)':<44} {gp:9.3f} {os_:9.3f} {gp/os_:7.1f}x")
-print(f"{'multilevel (small p by multilevel splitting)':<44} {gml:9.3f} {oml:9.3f} {gml/oml:7.1f}x")
-print(f"omics multilevel run: {int(sig)} sets with padj < 0.01 (fgsea: 77-78)")
+o, oml, gp, gml = (tuple(map(float, a.split())) for a in sys.argv[1:5])
+sig = int(sys.argv[5])
+print(f"{'mode':<40} {'GSEApy wall/cpu s':>18} {'omics wall/cpu s':>17} {'speedup wall (cpu)':>19}")
+for name, g, x in [("permutation (p from permutations only)", gp, o), ("multilevel (small p by splitting)", gml, oml)]:
+    print(f"{name:<40} {g[0]:8.2f}/{g[1]:<8.2f} {x[0]:8.2f}/{x[1]:<7.2f} {g[0]/x[0]:8.1f}x ({g[1]/x[1]:.1f}x)")
+print(f"omics multilevel run: {sig} sets with padj < 0.01 (fgsea: 77-78); GSEApy timings include Python start-up and import")
 PY

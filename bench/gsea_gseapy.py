@@ -11,7 +11,7 @@ import gseapy
 import pandas as pd
 
 rnk, gmt, perms, threads, method, outdir = sys.argv[1:7]
-ranks = pd.read_csv(rnk, sep="\t", header=0, index_col=0).iloc[:, 0]
+ranks = pd.read_csv(rnk, sep="\t", header=0, dtype={0: str}).set_index("ID").iloc[:, 0]
 start = time.perf_counter()
 kwargs = dict(rnk=ranks, gene_sets=gmt, min_size=15, max_size=500, permutation_num=int(perms),
               threads=int(threads), seed=42, outdir=None, no_plot=True, verbose=False)

@@ -180,18 +180,19 @@ public enum PrerankGSEA {
     let reversed = Array(absWeights.reversed())
     let out = ResultSlots(count: sets.count)
     let workers = max(1, min(threads, keys.count))
+    // Largest groups first, handed out one at a time, so one long ladder does not wait behind others.
+    let order = keys.indices.sorted { keys[$0].size > keys[$1].size || (keys[$0].size == keys[$1].size && $0 < $1) }
     let keyList = keys
     let groupList = keys.map { groups[$0] ?? [] }
-    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-      var g = worker
-      while g < keyList.count {
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+      while let next = out.nextGroup(), next < order.count {
+        let g = order[next]
         let key = keyList[g]
         let members = groupList[g]
         var ruler = MultilevelRuler(weights: key.positive ? absWeights : reversed, sampleSize: sampleSize, pathwaySize: key.size)
         let target = members.map { Swift.abs(es[sets[$0]]) }.max() ?? 0
         ruler.extend(to: target, seed: seed ^ 0x5EED_0F_F6_5EA, stream: UInt64(key.size * 2 + (key.positive ? 1 : 0)), eps: eps)
         for j in members { out.set(j, ruler.pValue(for: Swift.abs(es[sets[j]]))) }
-        g += workers
       }
     }
     return out.values
@@ -202,7 +203,14 @@ public enum PrerankGSEA {
 final class ResultSlots: @unchecked Sendable {
   private let lock = NSLock()
   private(set) var values: [(p: Double, cpGeHalf: Bool)]
+  private var handedOut = 0
   init(count: Int) { values = Array(repeating: (1, true), count: count) }
+  /// The next work item index (0, 1, 2, …), shared by all workers.
+  func nextGroup() -> Int? {
+    lock.lock(); defer { lock.unlock() }
+    handedOut += 1
+    return handedOut - 1
+  }
   func set(_ index: Int, _ value: (p: Double, cpGeHalf: Bool)) {
     lock.lock(); values[index] = value; lock.unlock()
   }
