@@ -1,0 +1,45 @@
+import OmicsNN
+import Testing
+
+/// OpenBLAS `gemm` against the naive reference `naiveGemm`, every transpose combination, both precisions.
+@Suite struct MatmulTests {
+  func check<T: NNScalar>(_: T.Type, tol: Double) {
+    var rng = SeededGenerator(seed: 5)
+    for (m, n, k) in [(1, 1, 1), (3, 4, 5), (17, 9, 33), (64, 31, 7)] {
+      for transA in [false, true] {
+        for transB in [false, true] {
+          let a = (0..<(m * k)).map { _ in T(rng.uniform(-1, 1)) }
+          let b = (0..<(k * n)).map { _ in T(rng.uniform(-1, 1)) }
+          let c0 = (0..<(m * n)).map { _ in T(rng.uniform(-1, 1)) }
+          var fast = c0, slow = c0
+          let lda = transA ? m : k, ldb = transB ? k : n
+          a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+              fast.withUnsafeMutableBufferPointer { cp in
+                T.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 0.5, a: ap.baseAddress!, lda: lda,
+                       b: bp.baseAddress!, ldb: ldb, beta: 2, c: cp.baseAddress!, ldc: n)
+              }
+              slow.withUnsafeMutableBufferPointer { cp in
+                naiveGemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: T(0.5), a: ap.baseAddress!, lda: lda,
+                          b: bp.baseAddress!, ldb: ldb, beta: T(2), c: cp.baseAddress!, ldc: n)
+              }
+            }
+          }
+          let worst = zip(fast, slow).map { abs(Double($0) - Double($1)) }.max() ?? 0
+          #expect(worst <= tol * Double(k), "\(T.self) m\(m) n\(n) k\(k) tA \(transA) tB \(transB): \(worst)")
+        }
+      }
+    }
+  }
+
+  @Test func float32() { check(Float.self, tol: 1e-6) }
+  @Test func float64() { check(Double.self, tol: 1e-14) }
+
+  @Test func tensorMatmul() {
+    let a = Tensor<Double>(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
+    let b = Tensor<Double>(shape: [3, 2], scalars: [7, 8, 9, 10, 11, 12])
+    #expect(matmul(a, b).scalars == [58, 64, 139, 154])
+    #expect(naiveMatmul(a, b).scalars == [58, 64, 139, 154])
+    #expect(matmul(a, a, transposeB: true).scalars == [14, 32, 32, 77])
+  }
+}
