@@ -28,6 +28,14 @@ public struct OrthologMapper: Sendable {
     public var ambiguous = 0
     /// Genes matched only when case was ignored.
     public var caseInsensitiveMatches = 0
+
+    /// Counts.
+    public init(mapped: Int = 0, dropped: Int = 0, ambiguous: Int = 0, caseInsensitiveMatches: Int = 0) {
+      self.mapped = mapped
+      self.dropped = dropped
+      self.ambiguous = ambiguous
+      self.caseInsensitiveMatches = caseInsensitiveMatches
+    }
   }
 
   let byID: [String: [String]]

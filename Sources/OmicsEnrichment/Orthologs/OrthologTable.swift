@@ -39,6 +39,15 @@ public struct OrthologTable: Sendable {
   /// Source genes listed without any ortholog (BioMart rows with empty target columns).
   public var genesWithoutOrtholog: Int
 
+  /// The source species, from the first stable id (`ENSG` human, `ENSMUSG` mouse, `ENSRNOG` rat,
+  /// `ENSDARG` zebrafish), or nil when unrecognised.
+  public var sourceSpecies: String? {
+    guard let id = edges.first?.sourceID else { return nil }
+    for (prefix, name) in [("ENSMUSG", "mouse"), ("ENSRNOG", "rat"), ("ENSDARG", "zebrafish"), ("ENSG", "human")]
+    where id.hasPrefix(prefix) { return name }
+    return nil
+  }
+
   /// Reads `path`.
   public static func read(path: String) throws -> OrthologTable {
     let file = try TextFile(path: path)
