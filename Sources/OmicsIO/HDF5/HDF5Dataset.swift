@@ -89,6 +89,7 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
   /// Reads the whole dataset into an `HDF5Value`.
   public func read() throws -> HDF5Value {
     try checkFiltersAvailable()
+    try GlobalHeapGuard.check(self)
     let space = H5Dget_space(id)
     try check(space, "H5Dget_space")
     defer { H5Sclose(space) }
