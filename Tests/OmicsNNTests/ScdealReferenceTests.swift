@@ -69,7 +69,8 @@ struct ScdealReferenceTests {
   }
 
   /// Gradients of one step: the relative rule, or the absolute bound for keys listed as tiny.
-  static func expectGradients<T: NNScalar>(_ store: ParameterStore<T>, ref: Reference, prefix: String) throws -> Int {
+  static func expectGradients<T: NNScalar>(_ store: ParameterStore<T>, ref: Reference, prefix: String) throws -> (Int, Double) {
+    var worst = 0.0
     var stepMax = 0.0
     for name in ref.expected.names where name.hasPrefix(prefix) {
       stepMax = max(stepMax, try ref.expected.doubles(name).map(abs).max() ?? 0)
@@ -88,14 +89,17 @@ struct ScdealReferenceTests {
         }
         #expect(worst <= bound, "\(ref.tag) \(name): structurally zero or tiny gradient off by \(worst) > \(bound)")
       } else {
-        expectClose(g.scalars, expected, rtol: ref.rtol, "\(ref.tag) \(name)")
+        worst = max(worst, expectClose(g.scalars, expected, rtol: ref.rtol, "\(ref.tag) \(name)"))
       }
       compared += 1
     }
-    return compared
+    print("scDEAL \(ref.tag) \(prefix): \(compared) gradients, worst relative-rule ratio \(worst)")
+    return (compared, worst)
   }
 
   func daeStep<T: NNScalar>(_: T.Type, _ tag: String) throws {
+    var worst = 0.0
+    defer { print("scDEAL \(tag) \(#function): worst |a − b| / (atol + rtol·|b|) = \(worst)") }
     let ref = try Reference(tag)
     let store = ParameterStore<T>()
     let ae = ScdealAE<T>(store: store)
@@ -105,12 +109,12 @@ struct ScdealReferenceTests {
     var z = x
     for i in 0..<z.count { z.scalars[i] *= 1 - mask.scalars[i] }
     let rec = try ae.forward(z, training: true)
-    Self.expectClose(rec.scalars, try ref.expected.doubles("dae.recon"), rtol: ref.rtol, "\(tag) dae.recon")
+    worst = max(worst, Self.expectClose(rec.scalars, try ref.expected.doubles("dae.recon"), rtol: ref.rtol, "\(tag) dae.recon"))
     let loss = try mseLoss(rec, z)
-    Self.expectClose([loss.value], [try ref.scalar("dae.loss_corrupted_target")], rtol: ref.rtol, "\(tag) DAE loss")
+    worst = max(worst, Self.expectClose([loss.value], [try ref.scalar("dae.loss_corrupted_target")], rtol: ref.rtol, "\(tag) DAE loss"))
     store.zeroGradients()
     _ = try ae.backward(loss.gradient)
-    let n = try Self.expectGradients(store, ref: ref, prefix: "dae.grad.")
+    let (n, _) = try Self.expectGradients(store, ref: ref, prefix: "dae.grad.")
     #expect(n == store.entries.filter { $0.kind == .parameter }.count)
     let gradients = store.gradients
     let adam = Adam(store, learningRate: 1e-2)
@@ -123,9 +127,9 @@ struct ScdealReferenceTests {
       if e.kind == .parameter {
         let keep = e.range.filter { abs(Double(gradients[$0])) > 1e-6 }.map { $0 - e.offset }
         if keep.isEmpty { continue }
-        Self.expectClose(keep.map { actual[$0] }, keep.map { expected[$0] }, rtol: ref.rtol, "\(tag) after Adam \(e.name)")
+        worst = max(worst, Self.expectClose(keep.map { actual[$0] }, keep.map { expected[$0] }, rtol: ref.rtol, "\(tag) after Adam \(e.name)"))
       } else {
-        Self.expectClose(actual, expected, rtol: ref.rtol, "\(tag) after step \(e.name)")
+        worst = max(worst, Self.expectClose(actual, expected, rtol: ref.rtol, "\(tag) after step \(e.name)"))
       }
       checkedAfter += 1
     }
@@ -135,17 +139,19 @@ struct ScdealReferenceTests {
     let ae2 = ScdealAE<T>(store: fresh)
     try Checkpoint.load(fresh, from: ref.initial, prefix: "bulk_ae.")
     let clean = try mseLoss(ae2.forward(z, training: true), x)
-    Self.expectClose([clean.value], [try ref.scalar("dae.loss_clean_target")], rtol: ref.rtol, "\(tag) DAE clean loss")
+    worst = max(worst, Self.expectClose([clean.value], [try ref.scalar("dae.loss_clean_target")], rtol: ref.rtol, "\(tag) DAE clean loss"))
     // Eval-mode encoding with PyTorch's post-step parameters and running statistics.
     let after = ParameterStore<T>()
     let ae3 = ScdealAE<T>(store: after)
     try Checkpoint.load(after, from: ref.expected, prefix: "dae.after_adam.")
     let enc = try ae3.encode(x, training: false)
-    Self.expectClose(enc.scalars, try ref.expected.doubles("dae.eval_encode_after_step"), rtol: ref.rtol,
-                     "\(tag) eval encode")
+    worst = max(worst, Self.expectClose(enc.scalars, try ref.expected.doubles("dae.eval_encode_after_step"), rtol: ref.rtol,
+                     "\(tag) eval encode"))
   }
 
   func predictorStep<T: NNScalar>(_: T.Type, _ tag: String) throws {
+    var worst = 0.0
+    defer { print("scDEAL \(tag) \(#function): worst |a − b| / (atol + rtol·|b|) = \(worst)") }
     let ref = try Reference(tag)
     let store = ParameterStore<T>()
     let enc = ScdealAE<T>(store: store, withDecoder: false)
@@ -156,18 +162,20 @@ struct ScdealReferenceTests {
     let x = try ref.tensor(ref.inputs, "X_src", as: T.self)
     let y = try ref.inputs.int64s("y_src").map { Int($0) }
     let out = try head.forward(enc.encode(x, training: true), training: true)
-    Self.expectClose(out.scalars, try ref.expected.doubles("pred.train_out"), rtol: ref.rtol, "\(tag) pred.train_out")
+    worst = max(worst, Self.expectClose(out.scalars, try ref.expected.doubles("pred.train_out"), rtol: ref.rtol, "\(tag) pred.train_out"))
     let ce = try crossEntropyLoss(out, labels: y)
-    Self.expectClose([ce.value], [try ref.scalar("pred.ce_on_sigmoid")], rtol: ref.rtol, "\(tag) CE on sigmoid")
+    worst = max(worst, Self.expectClose([ce.value], [try ref.scalar("pred.ce_on_sigmoid")], rtol: ref.rtol, "\(tag) CE on sigmoid"))
     store.zeroGradients()
     _ = try enc.backwardEncode(head.backward(ce.gradient))
-    let n = try Self.expectGradients(store, ref: ref, prefix: "pred.grad.")
+    let (n, _) = try Self.expectGradients(store, ref: ref, prefix: "pred.grad.")
     #expect(n == store.entries.filter { $0.kind == .parameter }.count)
     let evalOut = try head.forward(enc.encode(x, training: false), training: false)
-    Self.expectClose(evalOut.scalars, try ref.expected.doubles("pred.eval_out"), rtol: ref.rtol, "\(tag) pred.eval_out")
+    worst = max(worst, Self.expectClose(evalOut.scalars, try ref.expected.doubles("pred.eval_out"), rtol: ref.rtol, "\(tag) pred.eval_out"))
   }
 
   func mmdStep<T: NNScalar>(_: T.Type, _ tag: String) throws {
+    var worst = 0.0
+    defer { print("scDEAL \(tag) \(#function): worst |a − b| / (atol + rtol·|b|) = \(worst)") }
     let ref = try Reference(tag)
     let bulkStore = ParameterStore<T>()
     let bulk = ScdealAE<T>(store: bulkStore, withDecoder: false)
@@ -179,16 +187,16 @@ struct ScdealReferenceTests {
     try Checkpoint.load(scStore, from: ref.initial, prefix: "sc_ae.", strict: false)
     let zs = try bulk.encode(try ref.tensor(ref.inputs, "X_src", as: T.self), training: true)
     let zt = try sc.encode(try ref.tensor(ref.inputs, "X_tgt", as: T.self), training: true)
-    Self.expectClose(zs.scalars, try ref.expected.doubles("mmd.zs"), rtol: ref.rtol, "\(tag) mmd.zs")
-    Self.expectClose(zt.scalars, try ref.expected.doubles("mmd.zt"), rtol: ref.rtol, "\(tag) mmd.zt")
+    worst = max(worst, Self.expectClose(zs.scalars, try ref.expected.doubles("mmd.zs"), rtol: ref.rtol, "\(tag) mmd.zs"))
+    worst = max(worst, Self.expectClose(zt.scalars, try ref.expected.doubles("mmd.zt"), rtol: ref.rtol, "\(tag) mmd.zt"))
     let mmd = try mmdLoss(zs, zt, bandwidths: [1000], weight: 0.25)
-    Self.expectClose([mmd.value / 0.25], [try ref.scalar("mmd.sigma1000.expm1_form")], rtol: ref.rtol,
-                     "\(tag) MMD σ=1000 (expm1 form)")
+    worst = max(worst, Self.expectClose([mmd.value / 0.25], [try ref.scalar("mmd.sigma1000.expm1_form")], rtol: ref.rtol,
+                     "\(tag) MMD σ=1000 (expm1 form)"))
     let mmd1 = try mmdLoss(zs, zt, bandwidths: [1])
-    Self.expectClose([mmd1.value], [try ref.scalar("mmd.sigma1.expm1_form")], rtol: ref.rtol, "\(tag) MMD σ=1")
+    worst = max(worst, Self.expectClose([mmd1.value], [try ref.scalar("mmd.sigma1.expm1_form")], rtol: ref.rtol, "\(tag) MMD σ=1"))
     scStore.zeroGradients()
     _ = try sc.backwardEncode(mmd.dy)
-    let n = try Self.expectGradients(scStore, ref: ref, prefix: "mmd.grad_0.25.")
+    let (n, _) = try Self.expectGradients(scStore, ref: ref, prefix: "mmd.grad_0.25.")
     #expect(n == 10)
   }
 
