@@ -60,3 +60,31 @@ import Testing
     }
   }
 }
+
+/// Writes a checkpoint of the scDEAL bulk model (encoder + bottleneck + predictor, upstream names,
+/// Float32, one training step so the BN counters are 1) to `$OMICS_NN_EXPORT_DIR/bulk_model` for
+/// `scripts/nn_interop_check.py`, which loads it with `safetensors.torch.load_file` and
+/// `load_state_dict(strict=True)` into the PyTorch module. Skipped unless the variable is set.
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["OMICS_NN_EXPORT_DIR"] != nil,
+                "set OMICS_NN_EXPORT_DIR to export a checkpoint for scripts/nn_interop_check.py"))
+struct CheckpointExport {
+  @Test func exportBulkModel() throws {
+    let dir = try #require(ProcessInfo.processInfo.environment["OMICS_NN_EXPORT_DIR"])
+    let store = ParameterStore<Float>()
+    let enc = ScdealAE<Float>(store: store, genes: 12, hidden: [8, 6], latent: 4, withDecoder: false)
+    let head = scdealPredictor(store: store)
+    var rng = SeededGenerator(seed: 3)
+    var x = Tensor<Float>(shape: [6, 12])
+    for i in 0..<x.count { x.scalars[i] = Float(rng.nextUnit()) }
+    let out = try head.forward(enc.encode(x, training: true), training: true)
+    let loss = try crossEntropyLoss(out, labels: [0, 1, 1, 0, 1, 0])
+    _ = try enc.backwardEncode(head.backward(loss.gradient))
+    Adam(store, learningRate: 1e-2).step()
+    try Checkpoint.save(store, config: ["genes": 12, "hidden": [8, 6], "latent": 4, "predictor_hidden": [5, 3]],
+                        to: dir + "/bulk_model")
+    let eval = try head.forward(enc.encode(x, training: false), training: false)
+    try SafeTensorsWriter.write([.float32("x", shape: [6, 12], x.scalars), .float32("eval_out", shape: [6, 2], eval.scalars)],
+                                to: dir + "/bulk_model_io.safetensors")
+    #expect(FileManager.default.fileExists(atPath: dir + "/bulk_model/model.safetensors"))
+  }
+}
