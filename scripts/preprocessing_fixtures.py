@@ -129,6 +129,9 @@ l3 = t.copy(); sc.pp.highly_variable_genes(l3, flavor="cell_ranger", n_top_genes
 hv["cell_ranger_top15"] = {k: l3.var[k].astype(float).tolist() for k in ["highly_variable", "means", "dispersions", "dispersions_norm"]}
 l4 = t.copy(); sc.pp.highly_variable_genes(l4, flavor="seurat", batch_key="batch")
 hv["seurat_batch"] = {"highly_variable": l4.var["highly_variable"].astype(float).tolist()}
+for flavour in hv.values():  # JSON has no NaN: missing dispersions are written as null
+    for k, v in flavour.items():
+        flavour[k] = [None if isinstance(x, float) and np.isnan(x) else x for x in v]
 with open(os.path.join(OUT, "hvg.json"), "w") as f:
     json.dump(hv, f, indent=1, sort_keys=True)
 

@@ -66,6 +66,22 @@ import Testing
       let got = v.withUnsafeMutableBufferPointer { Selection.median($0.baseAddress!, n) }
       #expect(got == expected, "n = \(n)")
     }
+    // many copies of one value (zeros of sparse data), all equal, sorted and reversed input
+    for n in [40, 1000, 5001] {
+      let cases: [[Double]] = [
+        (0..<n).map { $0 % 10 == 0 ? Double($0) : 0 },
+        (0..<n).map { $0 % 10 == 0 ? -Double($0) : 0 },
+        [Double](repeating: 3, count: n),
+        (0..<n).map(Double.init),
+        (0..<n).map { Double(n - $0) },
+      ]
+      for var v in cases {
+        let sorted = v.sorted()
+        let expected = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+        let got = v.withUnsafeMutableBufferPointer { Selection.median($0.baseAddress!, n) }
+        #expect(got == expected, "n = \(n)")
+      }
+    }
   }
 
   @Test func nanIsRefusedWithNames() throws {

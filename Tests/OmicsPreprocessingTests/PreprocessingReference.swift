@@ -15,8 +15,9 @@ enum PreprocessingReference {
     return (try JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
   }
 
+  /// Numbers of a JSON array; null (NaN in the peer's output) becomes NaN.
   static func doubles(_ any: Any?) -> [Double] {
-    (any as? [Any])?.compactMap { ($0 as? NSNumber)?.doubleValue } ?? []
+    (any as? [Any])?.map { ($0 as? NSNumber)?.doubleValue ?? .nan } ?? []
   }
 
   static func ints(_ any: Any?) -> [Int] {

@@ -150,22 +150,45 @@ public enum KMeans {
     }
   }
 
-  /// Lloyd iterations from the given centres.
+  /// Lloyd iterations from the given centres, with Hamerly's bounds: a point whose upper bound on
+  /// the distance to its centre is below both its lower bound on the distance to any other centre
+  /// and half the distance from its centre to the nearest other centre keeps its label without any
+  /// distance computation. The points that fail are gathered and assigned with one GEMM, so the
+  /// labels are those of plain Lloyd iterations at a fraction of the cost once few points move.
   static func lloyd(
     _ p: DoubleMatrix, _ norms: [Double], _ centers: DoubleMatrix, maxIterations: Int, tolerance: Double
   ) -> Result {
     let n = p.rows, d = p.cols, k = centers.rows
-    var labels = [Int](repeating: -1, count: n)
-    var distances = [Double](repeating: 0, count: n)
+    var labels = [Int](repeating: 0, count: n)
+    var upper = [Double](repeating: .infinity, count: n)
+    var lower = [Double](repeating: 0, count: n)
     var previous = [Int](repeating: -2, count: n)
     let next = DoubleMatrix(rows: k, cols: d)
     var iterations = 0
     var strict = false
     for iteration in 0..<max(1, maxIterations) {
       iterations = iteration + 1
-      assign(p, norms, centers, &labels, &distances)
-      let shift = update(p, labels, distances, old: centers, new: next)
+      boundedAssign(p, norms, centers, &labels, &upper, &lower)
+      let distances = upper.map { $0 * $0 }
+      var moves = [Double](repeating: 0, count: k)
+      let shift = update(p, labels, distances, old: centers, new: next, moves: &moves)
       centers.base.update(from: next.base, count: k * d)
+      // bounds follow the centres: the own centre moved by moves[a], any other by at most the largest move
+      var largest = 0.0, second = 0.0, largestIndex = -1
+      for (j, m) in moves.enumerated() {
+        if m > largest {
+          second = largest
+          largest = m
+          largestIndex = j
+        } else if m > second {
+          second = m
+        }
+      }
+      for i in 0..<n {
+        let a = labels[i]
+        upper[i] += moves[a]
+        lower[i] -= a == largestIndex ? second : largest
+      }
       if labels == previous {
         strict = true
         break
@@ -173,9 +196,126 @@ public enum KMeans {
       if shift <= tolerance { break }
       previous = labels
     }
-    if !strict { assign(p, norms, centers, &labels, &distances) }
+    if !strict { boundedAssign(p, norms, centers, &labels, &upper, &lower) }
+    // exact inertia from the final labels and centres
+    var distances = [Double](repeating: 0, count: n)
+    distances.withUnsafeMutableBufferPointer { db in
+      guard let dist = db.baseAddress else { return }
+      Parallel.forEachChunk(n, minimumPerChunk: 64) { range in
+        for i in range {
+          let x = p.base + i * d, c = centers.base + labels[i] * d
+          var s = 0.0
+          for j in 0..<d {
+            let e = x[j] - c[j]
+            s += e * e
+          }
+          dist[i] = s
+        }
+      }
+    }
     let inertia = MADFilter.compensatedSum(distances)
     return Result(labels: labels, centers: centers.values, inertia: inertia, iterations: iterations, bestRun: 0)
+  }
+
+  /// One assignment step with Hamerly's bounds (distances, not squared). Points that cannot be
+  /// decided from the bounds get exact distances to every centre, in blocks of one GEMM each.
+  static func boundedAssign(
+    _ p: DoubleMatrix, _ norms: [Double], _ centers: DoubleMatrix, _ labels: inout [Int], _ upper: inout [Double],
+    _ lower: inout [Double]
+  ) {
+    let n = p.rows, d = p.cols, k = centers.rows
+    let centerNorms = BLAS.rowSquaredNorms(centers.base, rows: k, cols: d)
+    // half the distance from each centre to its nearest other centre
+    var half = [Double](repeating: .infinity, count: k)
+    if k > 1 {
+      let cc = UnsafeMutablePointer<Double>.allocate(capacity: k * k)
+      defer { cc.deallocate() }
+      BLAS.gemmABt(m: k, n: k, k: d, centers.base, lda: d, centers.base, ldb: d, cc, ldc: k)
+      for a in 0..<k {
+        var best = Double.infinity
+        for b in 0..<k where b != a {
+          best = min(best, centerNorms[a] + centerNorms[b] - 2 * cc[a * k + b])
+        }
+        half[a] = 0.5 * max(0, best).squareRoot()
+      }
+    }
+    // which points need all distances (chunks in parallel, concatenated in order)
+    let chunkCount = min(64, max(1, n / 256))
+    var chunkPending = [[Int]](repeating: [], count: chunkCount)
+    let chunkSize = (n + chunkCount - 1) / chunkCount
+    chunkPending.withUnsafeMutableBufferPointer { cp in
+      upper.withUnsafeMutableBufferPointer { ub in
+        guard let cpb = cp.baseAddress, let u = ub.baseAddress else { return }
+        Parallel.forEachChunk(chunkCount) { chunks in
+          for chunk in chunks {
+            var list: [Int] = []
+            for i in (chunk * chunkSize)..<min(n, (chunk + 1) * chunkSize) {
+              let a = labels[i]
+              let bound = max(half[a], lower[i])
+              if u[i] <= bound * (1 - 1e-12) { continue }
+              if u[i].isFinite {
+                // tighten the upper bound to the exact distance to the own centre
+                let x = p.base + i * d, c = centers.base + a * d
+                var s = 0.0
+                for j in 0..<d {
+                  let e = x[j] - c[j]
+                  s += e * e
+                }
+                u[i] = s.squareRoot()
+                if u[i] <= bound * (1 - 1e-12) { continue }
+              }
+              list.append(i)
+            }
+            cpb[chunk] = list
+          }
+        }
+      }
+    }
+    let pending = chunkPending.flatMap { $0 }
+    guard !pending.isEmpty else { return }
+    let block = max(1, min(pending.count, (1 << 22) / max(k, 1)))
+    let rowsBuffer = UnsafeMutablePointer<Double>.allocate(capacity: block * d)
+    let products = UnsafeMutablePointer<Double>.allocate(capacity: block * k)
+    defer {
+      rowsBuffer.deallocate()
+      products.deallocate()
+    }
+    labels.withUnsafeMutableBufferPointer { lb in
+      upper.withUnsafeMutableBufferPointer { ub in
+        lower.withUnsafeMutableBufferPointer { lwb in
+          guard let l = lb.baseAddress, let u = ub.baseAddress, let lw = lwb.baseAddress else { return }
+          var start = 0
+          while start < pending.count {
+            let m = min(block, pending.count - start)
+            Parallel.forEachChunk(m, minimumPerChunk: 16) { range in
+              for t in range { (rowsBuffer + t * d).update(from: p.base + pending[start + t] * d, count: d) }
+            }
+            BLAS.gemmABt(m: m, n: k, k: d, rowsBuffer, lda: d, centers.base, ldb: d, products, ldc: k)
+            Parallel.forEachChunk(m, minimumPerChunk: 64) { range in
+              for t in range {
+                let row = products + t * k
+                var best = 0, bestValue = Double.infinity, secondValue = Double.infinity
+                for j in 0..<k {
+                  let v = centerNorms[j] - 2 * row[j]
+                  if v < bestValue {
+                    secondValue = bestValue
+                    bestValue = v
+                    best = j
+                  } else if v < secondValue {
+                    secondValue = v
+                  }
+                }
+                let i = pending[start + t]
+                l[i] = best
+                u[i] = max(0, bestValue + norms[i]).squareRoot()
+                lw[i] = max(0, secondValue + norms[i]).squareRoot()
+              }
+            }
+            start += m
+          }
+        }
+      }
+    }
   }
 
   /// Nearest centre of every point and the squared distance to it, in blocks of points (one GEMM each).
@@ -217,7 +357,9 @@ public enum KMeans {
   }
 
   /// New centres (means of their points; empty clusters take the farthest points). Returns the summed squared shift.
-  static func update(_ p: DoubleMatrix, _ labels: [Int], _ distances: [Double], old: DoubleMatrix, new: DoubleMatrix) -> Double {
+  static func update(
+    _ p: DoubleMatrix, _ labels: [Int], _ distances: [Double], old: DoubleMatrix, new: DoubleMatrix, moves: inout [Double]
+  ) -> Double {
     let n = p.rows, d = p.cols, k = old.rows
     var counts = [Int](repeating: 0, count: k + 1)
     for l in labels { counts[l + 1] += 1 }
@@ -266,10 +408,13 @@ public enum KMeans {
     var shift = 0.0
     for c in 0..<k {
       let a = old.base + c * d, b = new.base + c * d
+      var s = 0.0
       for j in 0..<d {
         let e = a[j] - b[j]
-        shift += e * e
+        s += e * e
       }
+      moves[c] = s.squareRoot()
+      shift += s
     }
     return shift
   }
