@@ -16,7 +16,11 @@ done
 dicts=../shared/data/geneformer
 [ -d "$dicts" ] || { echo "needs $dicts (Geneformer dictionaries)"; exit 1; }
 python3 -c "import anndata, datasets" 2>/dev/null || python3 -m pip install --quiet anndata datasets
-swift build -c release --product omics --scratch-path .build-tok-release 2>&1 | tail -1
+# the tree is shared with other developers: retry when a file changes during the build
+for attempt in 1 2 3 4; do
+  if swift build -c release --product omics --scratch-path .build-tok-release 2>&1 | tail -1 | tee /dev/stderr | grep -q "Build of product\|Compiling\|Build complete"; then break; fi
+  sleep 15
+done
 omics=.build-tok-release/release/omics
 mkdir -p bench/work
 input=bench/work/tok_20k.h5ad
@@ -24,10 +28,11 @@ input=bench/work/tok_20k.h5ad
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-measure() {  # label, command...: prints "label wall_s peak_MB"
+measure() {  # label, command...: prints "label wall_s peak_MB" (CPU seconds on stderr)
   local label=$1; shift
-  /usr/bin/time -f "%e %M" -o "$work/time" "$@" > "$work/out" 2>&1 || { cat "$work/out"; exit 1; }
-  read -r wall rss < "$work/time"
+  /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$@" > "$work/out" 2>&1 || { cat "$work/out"; exit 1; }
+  read -r wall rss user sys < "$work/time"
+  echo "$label: CPU $user s user + $sys s system" >&2
   echo "$label $wall $((rss / 1024))"
 }
 

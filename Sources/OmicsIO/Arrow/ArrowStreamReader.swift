@@ -111,7 +111,8 @@ public enum ArrowStreamReader {
         var bufferIndex = 0
         func nextBuffer() throws -> ArraySlice<UInt8> {
           guard bufferIndex < buffersVec.count, let o = fb.i64(buffersVec.start + 16 * bufferIndex),
-            let l = fb.i64(buffersVec.start + 16 * bufferIndex + 8), o >= 0, l >= 0, Int(o + l) <= bodyLength
+            let l = fb.i64(buffersVec.start + 16 * bufferIndex + 8), o >= 0, l >= 0, o <= Int64(bodyLength),
+            l <= Int64(bodyLength) - o
           else { throw fail("bad buffer \(bufferIndex)") }
           bufferIndex += 1
           return bytes[(bodyStart + Int(o))..<(bodyStart + Int(o + l))]
@@ -121,6 +122,7 @@ public enum ArrowStreamReader {
             let nulls = fb.i64(nodesVec.start + 16 * nodeIndex + 8)
           else { throw fail("bad field node \(nodeIndex)") }
           nodeIndex += 1
+          guard n >= 0, n <= Int64(bodyLength) * 8 + 1 else { throw fail("bad length \(n) in field node \(nodeIndex - 1)") }
           let count = Int(n)
           _ = nulls
           _ = try nextBuffer()  // validity (nulls in primitive columns are read as stored values)
@@ -147,6 +149,9 @@ public enum ArrowStreamReader {
             guard ob.count >= (count + 1) * 4 else { throw fail("list offsets too short") }
             let offsets = ob.withUnsafeBytes { raw in (0...count).map { Int(raw.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self)) } }
             let child = try decode(inner)
+            for i in 0..<count where offsets[i] < 0 || offsets[i] > offsets[i + 1] || offsets[i + 1] > child.count {
+              throw fail("bad list offsets at row \(i)")
+            }
             return .list(offsets: offsets, child: child)
           }
         }
@@ -156,6 +161,7 @@ public enum ArrowStreamReader {
               let nulls = fb.i64(nodesVec.start + 16 * nodeIndex + 8)
             else { throw fail("bad field node \(nodeIndex)") }
             nodeIndex += 1
+            guard n >= 0, n <= Int64(bodyLength) else { throw fail("bad length \(n) in field node \(nodeIndex - 1)") }
             let count = Int(n)
             let validity = try nextBuffer()
             let ob = try nextBuffer()
@@ -164,6 +170,7 @@ public enum ArrowStreamReader {
             let offsets = ob.withUnsafeBytes { raw in (0...count).map { Int(raw.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self)) } }
             var out: [String?] = []
             for i in 0..<count {
+              guard offsets[i] >= 0 else { throw fail("bad string offsets") }
               if nulls > 0 && !validity.isEmpty && validity[validity.startIndex + i >> 3] & (1 << UInt8(i & 7)) == 0 {
                 out.append(nil)
                 continue

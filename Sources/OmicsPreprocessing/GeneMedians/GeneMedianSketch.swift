@@ -58,6 +58,9 @@ public struct GeneMedianSketch: Sendable {
       throw OmicsError(file: path, location: "/obs/n_counts", "missing: Geneformer needs each cell's total count in obs['n_counts']")
     }
     let pass = try ObsColumns.numbers(source.obs, "filter_pass", file: path)?.map { $0 == 1 }
+    guard nCounts.count == source.rows, (pass?.count ?? source.rows) == source.rows else {
+      throw OmicsError(file: path, location: "/obs", "n_counts/filter_pass lengths differ from the \(source.rows) cells")
+    }
     for r in 0..<source.rows where pass?[r] ?? true {
       guard nCounts[r].isFinite, nCounts[r] > 0 else {
         let name = r < source.obs.index.count ? source.obs.index[r] : "\(r)"

@@ -67,7 +67,7 @@ public struct TokenizerOptions: Sendable {
   public init(
     version: GeneformerVersion, tokenDictionary: String, geneMedians: String, geneMapping: String? = nil,
     attributes: [(column: String, name: String)] = [], geneIDColumn: String? = "ensembl_id", stripVersion: Bool = false,
-    nonCounts: NonCountPolicy = .refuse, threads: Int = 0, cellsPerBatch: Int = 2048, maxShardBytes: Int = 500_000_000,
+    nonCounts: NonCountPolicy = .refuse, threads: Int = 0, cellsPerBatch: Int = 512, maxShardBytes: Int = 500_000_000,
     inputSize: Int? = nil, showProgress: Bool = false
   ) {
     self.version = version

@@ -161,6 +161,9 @@ public final class TranscriptomeTokenizer {
     }
     var pass: [Bool]?
     if let f = try ObsColumns.numbers(source.obs, "filter_pass", file: path) {
+      guard f.count == source.rows else {
+        throw OmicsError(file: path, location: "/obs/filter_pass", "has \(f.count) values for \(source.rows) cells")
+      }
       pass = f.map { $0 == 1 }
     }
     for r in 0..<source.rows where pass?[r] ?? true {
@@ -174,6 +177,9 @@ public final class TranscriptomeTokenizer {
     for a in options.attributes {
       guard let element = source.obs.columns[a.column] else {
         throw OmicsError(file: path, location: "/obs/\(a.column)", "missing: asked for with --attr")
+      }
+      guard element.length == source.rows else {
+        throw OmicsError(file: path, location: "/obs/\(a.column)", "has \(element.length ?? 0) values for \(source.rows) cells")
       }
       attributes.append(try CellAttributeValues(element, file: path, column: a.column))
     }
@@ -205,7 +211,8 @@ public final class TranscriptomeTokenizer {
         "\(source.path): \(plan.duplicates) duplicate gene id(s) (e.g. \(plan.duplicateExamples.joined(separator: ", "))) were summed")
     }
     let threads = options.threads > 0 ? options.threads : ProcessInfo.processInfo.activeProcessorCount
-    let batch = max(1, options.cellsPerBatch)
+    // ≤ 100,000 cells per batch keeps list offsets (≤ 4,096 tokens per cell) inside Int32
+    let batch = min(100_000, max(1, options.cellsPerBatch))
     progress.startFile(source.path, cells: source.rows)
     var start = 0
     while start < source.rows {

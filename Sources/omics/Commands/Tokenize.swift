@@ -67,7 +67,7 @@ struct Tokenize: ParsableCommand {
   var threads: Int = 0
 
   @Option(name: .customLong("cells-per-batch"), help: "Cells per processing block and Arrow record batch.")
-  var cellsPerBatch: Int = 2048
+  var cellsPerBatch: Int = 512
 
   @Option(name: .customLong("max-shard-mb"), help: "Start a new Arrow file past this size (MB).")
   var maxShardMB: Int = 500
