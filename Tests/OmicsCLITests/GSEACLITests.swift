@@ -78,7 +78,7 @@ import Testing
     ("no set in size range", ["--ranks", rnk, "--gene-sets", gmt],
      "error: Fixtures/gsea/small.gmt: no gene set has between 15 and 500 genes in the ranked list (4 sets: 0 share no gene with it, 4 outside the size range)\n"),
     ("missing ranks", ["--ranks", "Fixtures/gsea/absent.rnk", "--gene-sets", gmt],
-     "error: Fixtures/gsea/absent.rnk: no such file or folder\n"),
+     "error: Fixtures/gsea/absent.rnk: no such file\n"),
   ]
 
   @Test(arguments: badCases.map(\.name))
