@@ -1,3 +1,4 @@
+import COpenBLAS
 import Foundation
 import OmicsCore
 
@@ -84,10 +85,13 @@ public enum KMeans {
   static func initialise(_ p: DoubleMatrix, _ norms: [Double], _ centers: DoubleMatrix, _ rng: inout SeededRandom) {
     let n = p.rows, d = p.cols, k = centers.rows
     let trials = 2 + Int(log(Double(k)))
-    let first = Int(rng.nextUnit() * Double(n))
+    let p32 = UnsafeMutablePointer<Float>.allocate(capacity: max(1, n * d))
+    defer { p32.deallocate() }
+    Parallel.forEachChunk(n * d, minimumPerChunk: 1 << 16) { range in for i in range { p32[i] = Float(p.base[i]) } }
+    let first = min(n - 1, Int(rng.nextUnit() * Double(n)))
     centers.base.update(from: p.base + first * d, count: d)
     var closest = [Double](repeating: 0, count: n)
-    distancesToRows(p, norms, rows: [first], into: &closest)
+    distancesToRows(p, p32, norms, rows: [first], into: &closest)
     var potential = closest.reduce(0, +)
     var candidateDistances = [Double](repeating: 0, count: trials * n)
     var cumulative = [Double](repeating: 0, count: n)
@@ -108,7 +112,7 @@ public enum KMeans {
         }
         candidates.append(min(lo, n - 1))
       }
-      distancesToRows(p, norms, rows: candidates, into: &candidateDistances)
+      distancesToRows(p, p32, norms, rows: candidates, into: &candidateDistances)
       var bestTrial = 0
       var bestPotential = Double.infinity
       candidateDistances.withUnsafeMutableBufferPointer { cd in
@@ -134,18 +138,26 @@ public enum KMeans {
   }
 
   /// Squared distances from the given rows of `p` to every row: out[t * n + i] = |p_rows[t] − p_i|².
-  static func distancesToRows(_ p: DoubleMatrix, _ norms: [Double], rows: [Int], into out: inout [Double]) {
+  /// The products run in single precision on `p32` (a Float copy of `p`; twice the GEMM speed and
+  /// half the memory traffic): k-means++ only samples and compares potentials with these distances,
+  /// and their relative error (~1e-7) does not change which candidate wins in any meaningful way.
+  static func distancesToRows(_ p: DoubleMatrix, _ p32: UnsafePointer<Float>, _ norms: [Double], rows: [Int], into out: inout [Double]) {
     let n = p.rows, d = p.cols, t = rows.count
-    let gathered = UnsafeMutablePointer<Double>.allocate(capacity: t * d)
-    defer { gathered.deallocate() }
-    for (j, r) in rows.enumerated() { (gathered + j * d).update(from: p.base + r * d, count: d) }
+    let gathered = UnsafeMutablePointer<Float>.allocate(capacity: t * d)
+    let products = UnsafeMutablePointer<Float>.allocate(capacity: t * n)
+    defer {
+      gathered.deallocate()
+      products.deallocate()
+    }
+    for (j, r) in rows.enumerated() { (gathered + j * d).update(from: p32 + r * d, count: d) }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(t), Int32(n), Int32(d), -2, gathered, Int32(d), p32, Int32(d), 0, products, Int32(n))
     out.withUnsafeMutableBufferPointer { o in
       guard let ob = o.baseAddress else { return }
-      BLAS.gemmABt(m: t, n: n, k: d, alpha: -2, gathered, lda: d, p.base, ldb: d, ob, ldc: n)
       for (j, r) in rows.enumerated() {
         let row = ob + j * n
+        let src = products + j * n
         let cn = norms[r]
-        for i in 0..<n { row[i] = max(0, row[i] + cn + norms[i]) }
+        for i in 0..<n { row[i] = max(0, Double(src[i]) + cn + norms[i]) }
       }
     }
   }
