@@ -26,3 +26,25 @@ done
 echo
 echo "=== converted files (out/*.h5ad) open in anndata unchanged; for example:"
 $omics inspect out/v3_filtered_feature_bc_matrix.h5ad
+
+echo
+echo "=== preprocessing: MAD gene filter, normalize + log1p, PCA, k-means gene clusters"
+$omics filter --mad Fixtures/preprocessing/mad_dense.h5ad out/mad_filtered.h5ad --report out/mad_genes.tsv --plot out/mad.svg
+$omics normalize --total 1e4 --log1p out/v3_filtered_feature_bc_matrix.h5ad out/normalized.h5ad
+$omics pca --n-comps 3 out/mad_filtered.h5ad out/pca.h5ad
+$omics cluster-genes Fixtures/preprocessing/kmeans_genes.h5ad --k 4 --seed 0 --out out/gene_clusters.tsv
+head -5 out/gene_clusters.tsv
+
+echo
+echo "=== prerank GSEA on the bundled ranked list and gene sets"
+$omics gsea prerank --ranks Fixtures/gsea/small.rnk --gene-sets Fixtures/gsea/small.gmt --out out/gsea \
+  --min-size 1 --permutations 1000 --seed 1
+head -5 out/gsea/gsea_prerank.tsv
+
+if [ -f ../shared/data/geneformer/fixtures/geneformer_fixture.h5ad ]; then
+  echo
+  echo "=== Geneformer tokenization (V2) of the shared parity fixture"
+  $omics tokenize ../shared/data/geneformer/fixtures/geneformer_fixture.h5ad --out out/tokenized \
+    --model-version V2 --attr cell_type
+  ls out/tokenized
+fi
