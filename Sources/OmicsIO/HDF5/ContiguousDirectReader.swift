@@ -18,25 +18,9 @@ enum ContiguousDirectReader {
     }
     let total = dataset.count
     let runs = [FileRun(fileOffset: Int(offset), destination: 0, length: total * scalar.byteWidth)]
-    func fill<T>(_: T.Type) throws -> [T] {
-      try [T](unsafeUninitializedCapacity: total) { buffer, initialized in
-        if let base = buffer.baseAddress { LargeBuffer.adviseHugePages(UnsafeMutableRawPointer(base), byteCount: total * MemoryLayout<T>.stride) }
-        try FileRunReader.read(dataset, runs: runs, into: UnsafeMutableRawPointer(buffer.baseAddress!), progress: progress)  // safe: total > 0
-        initialized = total
-      }
-    }
-    switch scalar {
-    case .bool: return nil
-    case .int8: return .int8(try fill(Int8.self))
-    case .int16: return .int16(try fill(Int16.self))
-    case .int32: return .int32(try fill(Int32.self))
-    case .int64: return .int64(try fill(Int64.self))
-    case .uint8: return .uint8(try fill(UInt8.self))
-    case .uint16: return .uint16(try fill(UInt16.self))
-    case .uint32: return .uint32(try fill(UInt32.self))
-    case .uint64: return .uint64(try fill(UInt64.self))
-    case .float32: return .float32(try fill(Float.self))
-    case .float64: return .float64(try fill(Double.self))
+    return try NumericArray.filling(scalar, count: total) { base in
+      guard let base else { return }
+      try FileRunReader.read(dataset, runs: runs, into: base, progress: progress)
     }
   }
 }

@@ -81,28 +81,11 @@ enum HDF5Reading {
     source: HDF5DataSource, scalar: ScalarType, count: Int, owner: HDF5Object, what: String
   ) throws -> NumericArray {
     let memoryType = HDF5TypeInfo.nativeType(scalar)
-    func fill<T>(_: T.Type) throws -> [T] {
-      try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-        if let base = buffer.baseAddress { LargeBuffer.adviseHugePages(UnsafeMutableRawPointer(base), byteCount: count * MemoryLayout<T>.stride) }
-        if count > 0 {
-          let status = source.read(memoryType, UnsafeMutableRawPointer(buffer.baseAddress))
-          if status < 0 { throw HDF5Library.error("reading \(what)", file: owner.file.path, path: owner.path) }
-        }
-        initialized = count
+    return try NumericArray.filling(scalar, count: count) { base in
+      guard count > 0 else { return }
+      if source.read(memoryType, base) < 0 {
+        throw HDF5Library.error("reading \(what)", file: owner.file.path, path: owner.path)
       }
-    }
-    switch scalar {
-    case .bool: return .bool(try fill(Int8.self).map { $0 != 0 })
-    case .int8: return .int8(try fill(Int8.self))
-    case .int16: return .int16(try fill(Int16.self))
-    case .int32: return .int32(try fill(Int32.self))
-    case .int64: return .int64(try fill(Int64.self))
-    case .uint8: return .uint8(try fill(UInt8.self))
-    case .uint16: return .uint16(try fill(UInt16.self))
-    case .uint32: return .uint32(try fill(UInt32.self))
-    case .uint64: return .uint64(try fill(UInt64.self))
-    case .float32: return .float32(try fill(Float.self))
-    case .float64: return .float64(try fill(Double.self))
     }
   }
 
