@@ -330,44 +330,6 @@ public enum KMeans {
     }
   }
 
-  /// Nearest centre of every point and the squared distance to it, in blocks of points (one GEMM each).
-  static func assign(_ p: DoubleMatrix, _ norms: [Double], _ centers: DoubleMatrix, _ labels: inout [Int], _ distances: inout [Double]) {
-    let n = p.rows, d = p.cols, k = centers.rows
-    let centerNorms = BLAS.rowSquaredNorms(centers.base, rows: k, cols: d)
-    let block = max(1, min(n, (1 << 22) / max(k, 1)))
-    let products = UnsafeMutablePointer<Double>.allocate(capacity: block * k)
-    defer { products.deallocate() }
-    labels.withUnsafeMutableBufferPointer { lb in
-      distances.withUnsafeMutableBufferPointer { db in
-        centerNorms.withUnsafeBufferPointer { cn in
-          guard let l = lb.baseAddress, let dist = db.baseAddress, let cnb = cn.baseAddress else { return }
-          var start = 0
-          while start < n {
-            let m = min(block, n - start)
-            BLAS.gemmABt(m: m, n: k, k: d, p.base + start * d, lda: d, centers.base, ldb: d, products, ldc: k)
-            Parallel.forEachChunk(m, minimumPerChunk: 64) { range in
-              for i in range {
-                let row = products + i * k
-                var best = 0
-                var bestValue = cnb[0] - 2 * row[0]
-                for j in 1..<k {
-                  let v = cnb[j] - 2 * row[j]
-                  if v < bestValue {
-                    bestValue = v
-                    best = j
-                  }
-                }
-                l[start + i] = best
-                dist[start + i] = max(0, bestValue + norms[start + i])
-              }
-            }
-            start += m
-          }
-        }
-      }
-    }
-  }
-
   /// New centres (means of their points; empty clusters take the farthest points). Returns the summed squared shift.
   static func update(
     _ p: DoubleMatrix, _ labels: [Int], _ distances: [Double], old: DoubleMatrix, new: DoubleMatrix, moves: inout [Double]
