@@ -12,7 +12,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-work=${WORK:-$here/work}
+work=${WORK:-$here/inputs}
 n_init=${N_INIT:-1}
 which=${*:-mad kmeans}
 mkdir -p "$work"

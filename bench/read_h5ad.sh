@@ -4,7 +4,7 @@
 # in-memory size of X. Release build. Usage: bench/read_h5ad.sh [workdir]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-work=${1:-$here/work}
+work=${1:-$here/inputs}
 mkdir -p "$work"
 if [ ! -f "$work/csr_30k_x_20k_gzip.h5ad" ]; then
   echo "generating inputs in $work ..."

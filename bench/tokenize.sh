@@ -22,8 +22,8 @@ for attempt in 1 2 3 4; do
   sleep 15
 done
 omics=.build-tok-release/release/omics
-mkdir -p bench/work
-input=bench/work/tok_20k.h5ad
+mkdir -p bench/inputs
+input=bench/inputs/tok_20k.h5ad
 [ -f $input ] || python3 bench/tokenize_make_input.py $input
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -57,7 +57,7 @@ print(f"features: {a.features}")
 PY
 
 if [ $memory = 1 ]; then
-  big=bench/work/tok_1m.h5ad
+  big=bench/inputs/tok_1m.h5ad
   [ -f $big ] || python3 bench/tokenize_make_input.py $big --cells 1000000 --nnz 200 --fast
   xmb=$(python3 -c "import h5py; f=h5py.File('$big'); print(sum(f['X'][k].id.get_storage_size() for k in ('data','indices','indptr')) // 2**20)")
   read -r _ bw bm < <(measure omics $omics tokenize $big --out "$work/big.dataset" --dictionaries $dicts --threads $threads -q)
