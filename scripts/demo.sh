@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 swift build -c release --product omics 2>&1 | tail -1
 omics=.build/release/omics
-mkdir -p out
+rm -rf out && mkdir -p out
 examples=(
   "Fixtures/10x/v3_filtered_feature_bc_matrix.h5"
   "Fixtures/10x/mex_v3"
@@ -45,6 +45,6 @@ if [ -f ../shared/data/geneformer/fixtures/geneformer_fixture.h5ad ]; then
   echo
   echo "=== Geneformer tokenization (V2) of the shared parity fixture"
   $omics tokenize ../shared/data/geneformer/fixtures/geneformer_fixture.h5ad --out out/tokenized \
-    --model-version V2 --attr cell_type
+    --model-version V2 --attr cell_type --dictionaries ../shared/data/geneformer
   ls out/tokenized
 fi
