@@ -37,25 +37,13 @@ struct ClusterCells: ParsableCommand {
   @Option(help: "Cluster on this layer instead of X.")
   var layer: String?
 
-  @Option(help: "Random seed.")
-  var seed: UInt64 = 0
 
-  @Option(help: "Number of k-means++ runs; the lowest inertia is kept.")
-  var nInit: Int = 1
-
-  @Option(help: "Maximum Lloyd iterations per run.")
-  var maxIter: Int = 300
-
-  @Option(help: "Relative tolerance on the centre shift (scikit-learn's tol).")
-  var tol: Double = 1e-4
+  @OptionGroup var kmeans: KMeansRunOptions
 
   @OptionGroup var global: GlobalOptions
 
   func validate() throws {
     if k < 1 { throw ValidationError("--k must be at least 1, got \(k)") }
-    if nInit < 1 { throw ValidationError("--n-init must be at least 1, got \(nInit)") }
-    if maxIter < 1 { throw ValidationError("--max-iter must be at least 1, got \(maxIter)") }
-    if !(tol >= 0) { throw ValidationError("--tol must be ≥ 0") }
     if obsm != nil && layer != nil { throw ValidationError("give at most one of --obsm and --layer") }
     if let output, !output.lowercased().hasSuffix(".h5ad") {
       throw ValidationError("--output must be an .h5ad file, got '\(output)'")
@@ -66,7 +54,7 @@ struct ClusterCells: ParsableCommand {
     global.apply()
     try runReportingErrors {
       var matrix = try MatrixFileReader.read(input, options: .init(showProgress: !global.quiet))
-      let options = KMeans.Options(k: k, nInit: nInit, maxIterations: maxIter, tolerance: tol, seed: seed)
+      let options = kmeans.options(k: k)
       let result: KMeans.Result
       do { result = try Clustering.clusterCells(matrix, layer: layer, obsm: obsm, options) } catch let error as OmicsError {
         throw error.inFile(input)
@@ -80,7 +68,7 @@ struct ClusterCells: ParsableCommand {
       }
       if !global.quiet {
         StandardError.write(
-          "wrote \(out): \(matrix.nObs) cells in \(k) clusters; inertia \(result.inertia), \(result.iterations) iterations (run \(result.bestRun + 1) of \(nInit))\n")
+          "wrote \(out): \(matrix.nObs) cells in \(k) clusters; inertia \(result.inertia), \(result.iterations) iterations (run \(result.bestRun + 1) of \(kmeans.nInit))\n")
       }
     }
   }

@@ -33,30 +33,18 @@ struct ClusterGenes: ParsableCommand {
   @Option(help: "Write the centroid matrix (samples × k) to this .h5ad file.")
   var centroids: String?
 
-  @Option(help: "Random seed.")
-  var seed: UInt64 = 0
-
-  @Option(help: "Number of k-means++ runs; the lowest inertia is kept.")
-  var nInit: Int = 1
-
-  @Option(help: "Maximum Lloyd iterations per run.")
-  var maxIter: Int = 300
-
-  @Option(help: "Relative tolerance on the centre shift (scikit-learn's tol).")
-  var tol: Double = 1e-4
 
   @Option(help: "Cluster on this layer instead of X.")
   var layer: String?
 
   @Flag(help: .hidden) var timings = false
 
+  @OptionGroup var kmeans: KMeansRunOptions
+
   @OptionGroup var global: GlobalOptions
 
   func validate() throws {
     if k < 1 { throw ValidationError("--k must be at least 1, got \(k)") }
-    if nInit < 1 { throw ValidationError("--n-init must be at least 1, got \(nInit)") }
-    if maxIter < 1 { throw ValidationError("--max-iter must be at least 1, got \(maxIter)") }
-    if !(tol >= 0) { throw ValidationError("--tol must be ≥ 0") }
     if let centroids, !centroids.lowercased().hasSuffix(".h5ad") {
       throw ValidationError("--centroids must be an .h5ad file, got '\(centroids)'")
     }
@@ -66,7 +54,7 @@ struct ClusterGenes: ParsableCommand {
     global.apply()
     try runReportingErrors {
       let matrix = try MatrixFileReader.read(input, options: .init(showProgress: !global.quiet))
-      let options = KMeans.Options(k: k, nInit: nInit, maxIterations: maxIter, tolerance: tol, seed: seed)
+      let options = kmeans.options(k: k)
       let (result, centroidMatrix): (KMeans.Result, ExpressionMatrix)
       do {
         let started = DispatchTime.now()
@@ -78,7 +66,7 @@ struct ClusterGenes: ParsableCommand {
       if let centroids { try H5ADWriter.write(centroidMatrix, to: centroids, compression: .none) }
       if !global.quiet {
         StandardError.write(
-          "wrote \(out): \(matrix.nVars) genes in \(k) clusters; inertia \(result.inertia), \(result.iterations) iterations (run \(result.bestRun + 1) of \(nInit))\n")
+          "wrote \(out): \(matrix.nVars) genes in \(k) clusters; inertia \(result.inertia), \(result.iterations) iterations (run \(result.bestRun + 1) of \(kmeans.nInit))\n")
       }
     }
   }
