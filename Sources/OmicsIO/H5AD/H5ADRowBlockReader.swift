@@ -99,3 +99,89 @@ extension HDF5TypeInfo {
     return .float32
   }
 }
+
+/// Reads row blocks of an h5ad CSR `X` into caller-provided buffers (reused from block to block:
+/// no allocation and no fresh pages per block). Values keep their stored numeric type
+/// (`valueScalar`); column indices arrive as Int32, checked against the column count.
+///
+/// When `data` and `indices` are uncompressed, contiguous and stored as native numbers (int32
+/// indices), reads are plain `pread`s and `isConcurrent` is true: several threads may read
+/// blocks at once. Otherwise reads go through libhdf5 and callers must serialise them.
+public final class H5ADBufferedBlockReader: @unchecked Sendable {
+  public let path: String
+  public let cols: Int
+  /// Stored type of X's values: what `read` writes into `values`.
+  public let valueScalar: ScalarType
+  public let isConcurrent: Bool
+  private let data: HDF5Dataset
+  private let indices: HDF5Dataset
+  private let indptr: [Int64]
+  private let directData: HDF5DirectRangeReader?
+  private let directIndices: HDF5DirectRangeReader?
+  private let indexScalar: ScalarType
+  private var wide: [Int64] = []
+
+  /// nil when X's values are not plain numbers (bool) or its indices not integers.
+  init?(path: String, cols: Int, indptr: [Int64], data: HDF5Dataset, indices: HDF5Dataset) throws {
+    guard let v = data.numericScalar, let i = indices.numericScalar, i.isInteger else { return nil }
+    self.path = path
+    self.cols = cols
+    self.indptr = indptr
+    self.data = data
+    self.indices = indices
+    valueScalar = v
+    indexScalar = i
+    directData = try HDF5DirectRangeReader.make(data)
+    let di = i == .int32 ? try HDF5DirectRangeReader.make(indices) : nil
+    directIndices = di
+    isConcurrent = directData != nil && di != nil
+  }
+
+  /// Stored entries of rows `range`: column indices into `indices` and values (`valueScalar`)
+  /// into `values`, each with room for `indptr[range.upperBound] − indptr[range.lowerBound]` elements.
+  public func read(_ range: Range<Int>, indices idx: UnsafeMutablePointer<Int32>, values: UnsafeMutableRawPointer) throws {
+    guard range.lowerBound >= 0, range.upperBound < indptr.count else {
+      throw OmicsError(file: path, location: "/X", "row range \(range) is outside 0..<\(indptr.count - 1)")
+    }
+    let lo = Int(indptr[range.lowerBound]), hi = Int(indptr[range.upperBound])
+    guard hi > lo else { return }
+    let n = hi - lo
+    if let directData {
+      try directData.read(lo..<hi, into: values)
+    } else {
+      try data.readNumbers(range: lo..<hi, as: valueScalar, into: values)
+    }
+    if let directIndices {
+      try directIndices.read(lo..<hi, into: UnsafeMutableRawPointer(idx))
+    } else if indexScalar == .int32 {
+      try indices.readNumbers(range: lo..<hi, as: .int32, into: UnsafeMutableRawPointer(idx))
+    } else {
+      if wide.count < n { wide = [Int64](repeating: 0, count: n) }
+      try wide.withUnsafeMutableBufferPointer { w in
+        guard let base = w.baseAddress else { return }
+        try indices.readNumbers(range: lo..<hi, as: .int64, into: UnsafeMutableRawPointer(base))
+        let limit = Int64(cols)
+        for k in 0..<n {
+          let v = base[k]
+          if v < 0 || v >= limit { throw indices.error("index \(v) at position \(k) is out of range 0..<\(cols)") }
+          idx[k] = Int32(truncatingIfNeeded: v)
+        }
+      }
+      return
+    }
+    // branch-free range check (vectorizes); the failing position is looked up only when something is wrong
+    let limit = UInt32(cols)
+    var flag: UInt8 = 0
+    for k in 0..<n { flag |= UInt32(bitPattern: idx[k]) >= limit ? 1 : 0 }
+    if flag != 0, let bad = (0..<n).first(where: { idx[$0] < 0 || Int(idx[$0]) >= cols }) {
+      throw indices.error("index \(idx[bad]) at position \(bad) is out of range 0..<\(cols)")
+    }
+  }
+}
+
+extension H5ADRowBlockReader {
+  /// A reader of row blocks into caller buffers; nil when X's values are not numbers (bool).
+  public func bufferedBlockReader() throws -> H5ADBufferedBlockReader? {
+    try H5ADBufferedBlockReader(path: path, cols: cols, indptr: indptr, data: data, indices: indices)
+  }
+}

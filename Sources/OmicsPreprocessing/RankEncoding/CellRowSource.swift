@@ -12,6 +12,8 @@ final class CellRowSource {
   let indptr: [Int64]
   private let stream: H5ADRowBlockReader?
   private let matrix: SparseMatrix?
+  /// Block reads into reused buffers (h5ad CSR X with numeric values).
+  private let buffered: H5ADBufferedBlockReader?
 
   init(path: String, showProgress: Bool) throws {
     self.path = path
@@ -24,6 +26,7 @@ final class CellRowSource {
       rows = s.rows
       cols = s.cols
       indptr = s.indptr
+      buffered = try s.bufferedBlockReader()
       return
     }
     let m = try MatrixFileReader.read(path, options: .init(showProgress: showProgress))
@@ -36,6 +39,7 @@ final class CellRowSource {
       csr = CellRowSource.denseToCSR(d)
     }
     stream = nil
+    buffered = nil
     matrix = csr
     obs = m.obs
     variables = m.var
@@ -60,6 +64,48 @@ final class CellRowSource {
     return SparseMatrix(layout: .csr, rows: r, cols: c, indptr: indptr, indices: indices, data: .float64(data))
   }
 
+  /// Value types the kernel reads without conversion.
+  static let kernelScalars: Set<ScalarType> = [.float32, .float64, .int32, .int64, .int16, .uint16, .uint32, .uint8]
+
+  /// Several threads may call `read(_:into:)` at once (otherwise callers serialise the calls).
+  var concurrentReads: Bool { buffered?.isConcurrent ?? (stream == nil) }
+
+  /// Reads rows `range` into `buffers` (column indices and values, position k of row r at
+  /// indptr[r] − indptr[range.lowerBound] + k) and returns the type of the values there: the
+  /// stored type when the kernel takes it, float64 otherwise.
+  func read(_ range: Range<Int>, into buffers: BlockBuffers) throws -> ScalarType {
+    let n = Int(indptr[range.upperBound] - indptr[range.lowerBound])
+    if let buffered, CellRowSource.kernelScalars.contains(buffered.valueScalar) {
+      buffers.reserve(entries: n, valueWidth: buffered.valueScalar.byteWidth)
+      try buffered.read(range, indices: buffers.indices, values: buffers.values)
+      return buffered.valueScalar
+    }
+    var (indices, values) = try block(range)
+    if !CellRowSource.kernelScalars.contains(values.scalarType) { values = .float64(values.doubles()) }
+    let width = values.scalarType.byteWidth
+    buffers.reserve(entries: indices.count, valueWidth: width)
+    indices.withUnsafeBufferPointer { b in
+      if let base = b.baseAddress { buffers.indices.update(from: base, count: b.count) }
+    }
+    func copy<T>(_ a: [T]) {
+      a.withUnsafeBytes { raw in
+        if let base = raw.baseAddress { buffers.values.copyMemory(from: base, byteCount: raw.count) }
+      }
+    }
+    switch values {
+    case .float32(let a): copy(a)
+    case .float64(let a): copy(a)
+    case .int32(let a): copy(a)
+    case .int64(let a): copy(a)
+    case .int16(let a): copy(a)
+    case .uint16(let a): copy(a)
+    case .uint32(let a): copy(a)
+    case .uint8(let a): copy(a)
+    default: break
+    }
+    return values.scalarType
+  }
+
   /// Stored column indices and values of rows `range` (position k of row r is at indptr[r] − indptr[range.lowerBound] + k).
   func block(_ range: Range<Int>) throws -> (indices: [Int32], values: NumericArray) {
     if let stream { return try stream.block(range) }
@@ -67,5 +113,32 @@ final class CellRowSource {
     let lo = Int(indptr[range.lowerBound]), hi = Int(indptr[range.upperBound])
     let positions = Array(lo..<hi)
     return (Array(matrix.indices[lo..<hi]), matrix.data.gathered(positions))
+  }
+}
+
+
+/// Reusable memory for one block's column indices and values (grows, never shrinks).
+final class BlockBuffers {
+  private(set) var indices = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+  private(set) var values = UnsafeMutableRawPointer.allocate(byteCount: 8, alignment: 16)
+  private var entryCapacity = 1
+  private var valueBytes = 8
+
+  func reserve(entries: Int, valueWidth: Int) {
+    if entries > entryCapacity {
+      indices.deallocate()
+      entryCapacity = max(entries, entryCapacity * 3 / 2)
+      indices = .allocate(capacity: entryCapacity)
+    }
+    if entries * valueWidth > valueBytes {
+      values.deallocate()
+      valueBytes = max(entries * valueWidth, valueBytes * 3 / 2)
+      values = .allocate(byteCount: valueBytes, alignment: 16)
+    }
+  }
+
+  deinit {
+    indices.deallocate()
+    values.deallocate()
   }
 }

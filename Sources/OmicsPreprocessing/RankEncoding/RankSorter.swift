@@ -1,17 +1,19 @@
 /// Orders a cell's genes by normalised value, descending, ties kept in input order.
 ///
-/// Keys are order-preserving 64-bit images of the float64 values. The sort is an LSD radix sort
-/// (8-bit digits, digits every key shares are skipped) on the key's high 32 bits packed with the
-/// entry's position (`high32 << 32 | position`), so at most four passes move 8-byte words; runs whose
-/// high 32 bits are equal are then put in full 64-bit order by a stable insertion sort. LSD radix
-/// sorting is stable, so equal values keep the order they came in.
+/// Keys are order-preserving 64-bit images of the float64 values. The sort is an LSD radix sort on
+/// the key's high 32 bits packed with the entry's position (`high32 << 32 | position`), restricted
+/// to the 16 highest bits that vary among the cell's keys: at most two passes of 8-bit digits
+/// (a digit every key shares is skipped). Runs of entries equal in those bits are then put in full
+/// 64-bit order: exact ties are already in order, short runs get a stable insertion sort, long ones
+/// a comparison sort on (key, position). LSD radix sorting is stable, so equal values keep the
+/// order they came in.
 ///
 /// One sorter per worker thread; its scratch buffers grow to the longest cell and are reused.
 struct RankSorter {
   private var packed: [UInt64] = []
   private var scratch: [UInt64] = []
   private var tokenCopy: [Int32] = []
-  private var histogram = [Int](repeating: 0, count: 4 * 256)
+  private var histogram = [Int](repeating: 0, count: 2 * 256)
 
   /// The sort key of `x` such that ascending keys = descending x (NaN never reaches here).
   @inline(__always)
@@ -38,61 +40,97 @@ struct RankSorter {
         tokenCopy.withUnsafeMutableBufferPointer { tb in
           histogram.withUnsafeMutableBufferPointer { h in
             guard let p0 = pb.baseAddress, let s0 = sb.baseAddress, let t0 = tb.baseAddress, let hp = h.baseAddress else { return }
-            h.update(repeating: 0)
+            // pack high half | position; find the bits of the high half that vary
+            var all: UInt64 = ~0, any: UInt64 = 0
             for i in 0..<n {
               let k = keys[i] >> 32
               p0[i] = k << 32 | UInt64(i)
-              hp[Int(k & 0xFF)] &+= 1
-              hp[256 &+ Int((k >> 8) & 0xFF)] &+= 1
-              hp[512 &+ Int((k >> 16) & 0xFF)] &+= 1
-              hp[768 &+ Int(k >> 24)] &+= 1
+              all &= k
+              any |= k
             }
+            let varying = all ^ any
+            // radix on (at most) the 16 highest varying bits of the high half: two 8-bit digits
+            let top = varying == 0 ? 0 : 63 - varying.leadingZeroBitCount
+            let low = max(0, top - 15)
+            let shift0 = UInt64(32 + low), shift1 = UInt64(40 + low)
             var src = p0, dst = s0
-            for d in 0..<4 {
-              let base = d * 256
-              var trivial = false
-              for b in 0..<256 where hp[base + b] != 0 {
-                trivial = hp[base + b] == n
-                break
-              }
-              if trivial { continue }
-              var sum = 0
-              for b in 0..<256 {
-                let c = hp[base + b]
-                hp[base + b] = sum
-                sum += c
-              }
-              let shift = UInt64(32 + 8 * d)
+            if varying != 0 {
+              for b in 0..<512 { hp[b] = 0 }
               for i in 0..<n {
-                let v = src[i]
-                let b = base &+ Int((v >> shift) & 0xFF)
-                let pos = hp[b]
-                hp[b] = pos &+ 1
-                dst[pos] = v
+                let v = p0[i]
+                hp[Int((v >> shift0) & 0xFF)] &+= 1
+                hp[256 &+ Int((v >> shift1) & 0xFF)] &+= 1
               }
-              swap(&src, &dst)
+              for d in 0..<2 {
+                let base = d * 256
+                var trivial = false
+                for b in 0..<256 where hp[base + b] != 0 {
+                  trivial = hp[base + b] == n
+                  break
+                }
+                if trivial { continue }
+                var sum = 0
+                for b in 0..<256 {
+                  let c = hp[base + b]
+                  hp[base + b] = sum
+                  sum += c
+                }
+                let shift = d == 0 ? shift0 : shift1
+                for i in 0..<n {
+                  let v = src[i]
+                  let b = base &+ Int((v >> shift) & 0xFF)
+                  let pos = hp[b]
+                  hp[b] = pos &+ 1
+                  dst[pos] = v
+                }
+                swap(&src, &dst)
+              }
             }
-            // gather tokens and full keys in order; fix runs of equal high halves
+            // gather tokens and full keys in order; entries whose radix bits are equal form runs
+            // (in input order), which are put in full 64-bit key order
             t0.update(from: tokens, count: n)
             for i in 0..<n { dst[i] = keys[i] }
             var runStart = 0
-            var previousHigh = src[0] >> 32
+            let runShift = shift0
+            var previousRun = src[0] >> runShift
             for i in 0..<n {
               let v = src[i]
               let position = Int(v & 0xFFFF_FFFF)
               tokens[i] = t0[position]
               keys[i] = dst[position]
-              let high = v >> 32
-              if high != previousHigh {
-                if i - runStart > 1 { Self.insertionSort(keys: keys, tokens: tokens, from: runStart, to: i) }
+              let run = v >> runShift
+              if run != previousRun {
+                if i - runStart > 1 { Self.finishRun(keys: keys, tokens: tokens, from: runStart, to: i) }
                 runStart = i
-                previousHigh = high
+                previousRun = run
               }
             }
-            if n - runStart > 1 { Self.insertionSort(keys: keys, tokens: tokens, from: runStart, to: n) }
+            if n - runStart > 1 { Self.finishRun(keys: keys, tokens: tokens, from: runStart, to: n) }
           }
         }
       }
+    }
+  }
+
+  /// Puts `from..<to` (in input order) in stable full-key order: nothing to do when already
+  /// ordered (exact ties), insertion sort for short runs, a comparison sort on (key, position) otherwise.
+  @inline(__always)
+  private static func finishRun(keys: UnsafeMutablePointer<UInt64>, tokens: UnsafeMutablePointer<Int32>, from: Int, to: Int) {
+    var ordered = true
+    for i in (from + 1)..<to where keys[i - 1] > keys[i] {
+      ordered = false
+      break
+    }
+    if ordered { return }
+    if to - from <= 48 {
+      insertionSort(keys: keys, tokens: tokens, from: from, to: to)
+      return
+    }
+    var entries = (from..<to).map { (key: keys[$0], position: $0, token: tokens[$0]) }
+    entries.sort { $0.key < $1.key || ($0.key == $1.key && $0.position < $1.position) }
+    for (j, e) in entries.enumerated() {
+      keys[from + j] = e.key
+      tokens[from + j] = e.token
     }
   }
 

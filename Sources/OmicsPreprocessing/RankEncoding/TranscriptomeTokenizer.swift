@@ -187,15 +187,62 @@ public final class TranscriptomeTokenizer {
     return Prepared(plan: plan, nCounts: nCounts, pass: pass, attributes: attributes)
   }
 
-  /// Per-chunk output of the kernel.
-  final class ChunkResult {
+  /// One worker's memory, reused from block to block: the block's indices and values, per-cell
+  /// scratch, the sorter and the block's output columns.
+  final class Lane {
+    let buffers = BlockBuffers()
+    var keys: [UInt64] = []
+    var toks: [Int32] = []
+    var acc: [Double] = []
+    var touched: [Int32] = []
+    var mark: [Bool] = []
+    var sorter = RankSorter()
+    // the block's output
     var tokens: [Int32] = []
-    /// Tokens per row of the chunk; 0 = dropped (no gene), −1 = filtered out.
-    var lengths: [Int32] = []
+    var offsets: [Int32] = []
+    var lengths: [Int64] = []
+    var kept: [Int] = []
+    var filteredOut = 0
+    var empty = 0
     var nonCount = 0
     var firstBad: (row: Int, column: Int, value: Double)?
+
+    func reset() {
+      tokens.removeAll(keepingCapacity: true)
+      offsets.removeAll(keepingCapacity: true)
+      offsets.append(0)
+      lengths.removeAll(keepingCapacity: true)
+      kept.removeAll(keepingCapacity: true)
+      filteredOut = 0
+      empty = 0
+      nonCount = 0
+      firstBad = nil
+    }
   }
 
+  /// Lookup tables of the kernel: column → slot + 1 (0 = not tokenized) and slot + 1 → token /
+  /// median for the summing path; column → token (−1 = not tokenized) and median for the plain path
+  /// (one load fewer per stored value).
+  struct KernelTables {
+    var columnSlot1: [Int32]
+    var token1: [Int32]
+    var median1: [Double]
+    var columnToken: [Int32]
+    var columnMedian: [Double]
+    init(_ plan: GenePlan) {
+      columnSlot1 = plan.columnSlot.map { $0 &+ 1 }
+      token1 = [0] + plan.slotToken
+      median1 = [1] + plan.slotMedian
+      columnToken = plan.columnSlot.map { $0 < 0 ? -1 : plan.slotToken[Int($0)] }
+      columnMedian = plan.columnSlot.map { $0 < 0 ? 1 : plan.slotMedian[Int($0)] }
+    }
+  }
+
+  /// Blocks of `--cells-per-batch` rows go through `threads` lanes: each lane takes the next
+  /// block, reads it into its own reused buffers, ranks its cells and builds the record batch's
+  /// columns; batches are written in block order (a lane that finishes early waits for its turn).
+  /// With direct (`pread`) reads nothing is serialised but the write, so reading, ranking and
+  /// writing of different blocks overlap on all cores.
   func tokenize(
     _ source: CellRowSource, _ prepared: Prepared, writer: HFDatasetWriter, summary: inout TokenizeSummary,
     progress: RateProgress
@@ -214,218 +261,276 @@ public final class TranscriptomeTokenizer {
     // ≤ 100,000 cells per batch keeps list offsets (≤ 4,096 tokens per cell) inside Int32
     let batch = min(100_000, max(1, options.cellsPerBatch))
     progress.startFile(source.path, cells: source.rows)
-    var start = 0
-    while start < source.rows {
-      let end = min(source.rows, start + batch)
-      let (indices, values) = try source.block(start..<end)
-      let results = try runKernel(source, prepared, rows: start..<end, indices: indices, values: values, threads: threads)
-      // assemble
-      var kept: [Int] = []
-      kept.reserveCapacity(end - start)
-      var offsets: [Int32] = [0]
-      offsets.reserveCapacity(end - start + 1)
-      var lengths: [Int64] = []
-      lengths.reserveCapacity(end - start)
-      let total = results.reduce(0) { $0 + $1.tokens.count }
-      var ids32: [Int32] = []
-      var ids16: [Int16] = []
-      if tokenType == .int16 { ids16.reserveCapacity(total) } else { ids32.reserveCapacity(total) }
-      var row = start
-      for chunk in results {
-        summary.nonCountValues += chunk.nonCount
-        var p = 0
-        for len in chunk.lengths {
-          if len < 0 {
-            summary.cellsFilteredOut += 1
-          } else if len == 0 {
-            summary.cellsEmpty += 1
-          } else {
-            kept.append(row)
-            let n = Int(len)
-            if tokenType == .int16 {
-              for k in p..<(p + n) { ids16.append(Int16(truncatingIfNeeded: chunk.tokens[k])) }
-            } else {
-              ids32.append(contentsOf: chunk.tokens[p..<(p + n)])
-            }
-            p += n
-            offsets.append(Int32(truncatingIfNeeded: Int(offsets[offsets.count - 1]) + n))
-            lengths.append(Int64(n))
-          }
-          row += 1
-        }
+    let blocks = (source.rows + batch - 1) / batch
+    let laneCount = max(1, min(threads, blocks))
+    let lanes = (0..<laneCount).map { _ in Lane() }
+    let tables = KernelTables(plan)
+    let concurrentReads = source.concurrentReads
+    let readLock = NSLock()
+    let state = NSCondition()
+    var nextBlock = 0
+    var nextCommit = 0
+    var failure: Error?
+    let totals = SummaryBox(summary)
+
+    func commit(_ lane: Lane, _ rows: Range<Int>) throws {
+      if options.nonCounts == .refuse, let bad = lane.firstBad {
+        let cell = bad.row < source.obs.index.count ? source.obs.index[bad.row] : "\(bad.row)"
+        let gene = bad.column < source.variables.index.count ? source.variables.index[bad.column] : "\(bad.column)"
+        throw OmicsError(
+          file: source.path, location: "/X",
+          "cell '\(cell)' (row \(bad.row + 1)), gene '\(gene)' has the value \(bad.value), which is not a raw count (negative or not a whole number); pass --non-counts warn to tokenize anyway")
       }
-      summary.cellsRead += end - start
-      if !kept.isEmpty {
+      if !lane.kept.isEmpty {
         let child: ArrowArrayData = tokenType == .int16
-          ? .primitive(.int16(ids16), count: ids16.count) : .primitive(.int32(ids32), count: ids32.count)
-        var columns = [ArrowArrayData.list(offsets: offsets, child: child)]
-        for a in prepared.attributes { columns.append(a.gather(kept)) }
-        columns.append(.primitive(.int64(lengths), count: lengths.count))
+          ? .primitive(.int16(lane.tokens.map { Int16(truncatingIfNeeded: $0) }), count: lane.tokens.count)
+          : .primitive(.int32(lane.tokens), count: lane.tokens.count)
+        var columns = [ArrowArrayData.list(offsets: lane.offsets, child: child)]
+        for a in prepared.attributes { columns.append(a.gather(lane.kept)) }
+        columns.append(.primitive(.int64(lane.lengths), count: lane.lengths.count))
         try writer.write(columns: columns)
-        summary.cellsKept += kept.count
-        summary.tokensWritten += Int(offsets[offsets.count - 1])
       }
-      progress.advance(end - start)
-      start = end
+      totals.value.nonCountValues += lane.nonCount
+      totals.value.cellsFilteredOut += lane.filteredOut
+      totals.value.cellsEmpty += lane.empty
+      totals.value.cellsRead += rows.count
+      totals.value.cellsKept += lane.kept.count
+      totals.value.tokensWritten += lane.tokens.count
+      progress.advance(rows.count)
+    }
+
+    DispatchQueue.concurrentPerform(iterations: laneCount) { l in
+      let lane = lanes[l]
+      while true {
+        state.lock()
+        guard failure == nil, nextBlock < blocks else {
+          state.unlock()
+          return
+        }
+        let b = nextBlock
+        nextBlock += 1
+        state.unlock()
+        let rows = (b * batch)..<min(source.rows, (b + 1) * batch)
+        var problem: Error?
+        do {
+          if !concurrentReads { readLock.lock() }
+          defer { if !concurrentReads { readLock.unlock() } }
+          let scalar = try source.read(rows, into: lane.buffers)
+          rankBlock(source, prepared, tables, rows, scalar, lane)
+        } catch {
+          problem = error
+        }
+        state.lock()
+        while nextCommit != b && failure == nil { state.wait() }
+        if failure != nil {
+          state.unlock()
+          return
+        }
+        state.unlock()
+        if problem == nil {
+          do { try commit(lane, rows) } catch { problem = error }
+        }
+        state.lock()
+        if let problem { failure = problem }
+        nextCommit += 1
+        state.broadcast()
+        state.unlock()
+      }
+    }
+    summary = totals.value
+    if let failure { throw failure }
+  }
+
+  final class SummaryBox {
+    var value: TokenizeSummary
+    init(_ v: TokenizeSummary) { value = v }
+  }
+
+  func rankBlock(
+    _ source: CellRowSource, _ prepared: Prepared, _ tables: KernelTables, _ rows: Range<Int>, _ scalar: ScalarType,
+    _ lane: Lane
+  ) {
+    let raw = UnsafeRawPointer(lane.buffers.values)
+    switch scalar {
+    case .float32: kernel(source, prepared, tables, rows, raw.assumingMemoryBound(to: Float.self), lane)
+    case .float64: kernel(source, prepared, tables, rows, raw.assumingMemoryBound(to: Double.self), lane)
+    case .int32: kernel(source, prepared, tables, rows, raw.assumingMemoryBound(to: Int32.self), lane)
+    case .int64: kernel(source, prepared, tables, rows, raw.assumingMemoryBound(to: Int64.self), lane)
+    case .int16: kernel(source, prepared, tables, rows, raw.assumingMemoryBound(to: Int16.self), lane)
+    case .uint16: kernel(source, prepared, tables, rows, raw.assumingMemoryBound(to: UInt16.self), lane)
+    case .uint32: kernel(source, prepared, tables, rows, raw.assumingMemoryBound(to: UInt32.self), lane)
+    case .uint8: kernel(source, prepared, tables, rows, raw.assumingMemoryBound(to: UInt8.self), lane)
+    default: lane.reset()  // not reached: CellRowSource.read converts other types to float64
     }
   }
 
-  func runKernel(
-    _ source: CellRowSource, _ prepared: Prepared, rows: Range<Int>, indices: [Int32], values: NumericArray,
-    threads: Int
-  ) throws -> [ChunkResult] {
-    switch values {
-    case .float32(let v): return try kernel(source, prepared, rows, indices, v, threads)
-    case .float64(let v): return try kernel(source, prepared, rows, indices, v, threads)
-    case .int32(let v): return try kernel(source, prepared, rows, indices, v, threads)
-    case .int64(let v): return try kernel(source, prepared, rows, indices, v, threads)
-    case .int16(let v): return try kernel(source, prepared, rows, indices, v, threads)
-    case .uint16(let v): return try kernel(source, prepared, rows, indices, v, threads)
-    case .uint32(let v): return try kernel(source, prepared, rows, indices, v, threads)
-    case .uint8(let v): return try kernel(source, prepared, rows, indices, v, threads)
-    default: return try kernel(source, prepared, rows, indices, values.doubles(), threads)
-    }
+  /// Whether a stored value is not a raw count (negative or not a whole number).
+  @inline(__always)
+  static func isNonCount<T: CountValue>(_ v: Double, _: T.Type) -> Bool {
+    if T.isInteger { return v < 0 }
+    // fast path: whole numbers below 2^52 (no libm call); anything else gets the exact test
+    if v >= 0 && v < 4_503_599_627_370_496 && Double(Int64(v)) == v { return false }
+    return v < 0 || v != v.rounded(.towardZero)
   }
 
+  /// Ranks the cells of one block (rows of `source`, values at `val`) into the lane's output.
   func kernel<T: CountValue>(
-    _ source: CellRowSource, _ prepared: Prepared, _ rows: Range<Int>, _ indices: [Int32], _ values: [T], _ threads: Int
-  ) throws -> [ChunkResult] {
-    let rowCount = rows.count
-    let chunks = min(rowCount, max(1, threads * 4))
-    let results = (0..<chunks).map { _ in ChunkResult() }
+    _ source: CellRowSource, _ prepared: Prepared, _ tables: KernelTables, _ rows: Range<Int>,
+    _ val: UnsafePointer<T>, _ lane: Lane
+  ) {
+    lane.reset()
     let plan = prepared.plan
     let maxGenes = self.maxGenes
     let specials = options.version.usesSpecialTokens
     let cls = dictionaries.cls ?? 2, eos = dictionaries.eos ?? 3
-    let base = Int(source.indptr[rows.lowerBound])
     let refuse = options.nonCounts == .refuse
     let nSlots = plan.slotToken.count
-    indices.withUnsafeBufferPointer { idx in
-      values.withUnsafeBufferPointer { val in
-        plan.columnSlot.withUnsafeBufferPointer { colSlot in
-          plan.slotToken.withUnsafeBufferPointer { slotToken in
-            plan.slotMedian.withUnsafeBufferPointer { slotMedian in
-              source.indptr.withUnsafeBufferPointer { indptr in
-                prepared.nCounts.withUnsafeBufferPointer { nCounts in
-                  DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                    let result = results[c]
-                    let r0 = rows.lowerBound + rowCount * c / chunks
-                    let r1 = rows.lowerBound + rowCount * (c + 1) / chunks
-                    var maxRow = 0
-                    var totalOut = 0
-                    for r in r0..<r1 {
-                      let n = Int(indptr[r + 1] - indptr[r])
-                      maxRow = max(maxRow, n)
-                      totalOut += min(n, maxGenes) + 2
-                    }
-                    result.tokens.reserveCapacity(totalOut)
-                    result.lengths.reserveCapacity(r1 - r0)
-                    var keys = [UInt64](repeating: 0, count: max(1, maxRow))
-                    var toks = [Int32](repeating: 0, count: max(1, maxRow))
-                    var acc: [Double] = []
-                    var touched: [Int32] = []
-                    var mark: [Bool] = []
-                    var sorter = RankSorter()
-                    keys.withUnsafeMutableBufferPointer { keysB in
-                      toks.withUnsafeMutableBufferPointer { toksB in
-                        guard let kp = keysB.baseAddress, let tp = toksB.baseAddress else { return }
-                        for r in r0..<r1 {
-                          if let pass = prepared.pass, !pass[r] {
-                            result.lengths.append(-1)
-                            continue
-                          }
-                          let lo = Int(indptr[r]) - base, hi = Int(indptr[r + 1]) - base
-                          let nc = nCounts[r]
-                          var n = 0
-                          var sorted = true
-                          var previous: Int32 = -1
-                          if !plan.hasCollisions {
-                            for k in lo..<hi {
-                              let col = idx[k]
-                              if col <= previous { sorted = false }
-                              previous = col
-                              let s = Int(colSlot[Int(col)])
-                              if s < 0 { continue }
-                              let v = val[k].rankInput
-                              if v == 0 { continue }
-                              if T.isInteger ? v < 0 : (v < 0 || v != v.rounded(.towardZero)) {
-                                result.nonCount += 1
-                                if result.firstBad == nil { result.firstBad = (r, Int(col), v) }
-                                if refuse || v.isNaN { continue }
-                              }
-                              let x = v / nc * 10_000 / slotMedian[s]
-                              kp[n] = RankSorter.descendingKey(x)
-                              tp[n] = slotToken[s]
-                              n += 1
-                            }
-                          }
-                          if plan.hasCollisions || !sorted {
-                            // sum columns that map to one gene; order ties by the gene's first column
-                            if acc.isEmpty {
-                              acc = [Double](repeating: 0, count: nSlots)
-                              mark = [Bool](repeating: false, count: nSlots)
-                            }
-                            n = 0
-                            touched.removeAll(keepingCapacity: true)
-                            for k in lo..<hi {
-                              let col = idx[k]
-                              let s = Int(colSlot[Int(col)])
-                              if s < 0 { continue }
-                              let v = val[k].rankInput
-                              if v == 0 { continue }
-                              if T.isInteger ? v < 0 : (v < 0 || v != v.rounded(.towardZero)) {
-                                result.nonCount += 1
-                                if result.firstBad == nil { result.firstBad = (r, Int(col), v) }
-                                if refuse || v.isNaN { continue }
-                              }
-                              if !mark[s] {
-                                mark[s] = true
-                                touched.append(Int32(s))
-                              }
-                              acc[s] += v
-                            }
-                            touched.sort()
-                            for s32 in touched {
-                              let s = Int(s32)
-                              let v = acc[s]
-                              acc[s] = 0
-                              mark[s] = false
-                              if v == 0 { continue }
-                              let x = v / nc * 10_000 / slotMedian[s]
-                              kp[n] = RankSorter.descendingKey(x)
-                              tp[n] = slotToken[s]
-                              n += 1
-                            }
-                          }
-                          if n == 0 {
-                            result.lengths.append(0)
-                            continue
-                          }
-                          sorter.sort(keys: kp, tokens: tp, count: n)
-                          let m = min(n, maxGenes)
-                          if specials { result.tokens.append(cls) }
-                          result.tokens.append(contentsOf: UnsafeBufferPointer(start: tp, count: m))
-                          if specials { result.tokens.append(eos) }
-                          result.lengths.append(Int32(m + (specials ? 2 : 0)))
-                        }
+    let idx = UnsafePointer(lane.buffers.indices)
+    let indptr = source.indptr
+    let base = Int(indptr[rows.lowerBound])
+    var maxRow = 0
+    var totalOut = 0
+    for r in rows {
+      let n = Int(indptr[r + 1] - indptr[r])
+      maxRow = max(maxRow, n)
+      totalOut += min(n, maxGenes) + 2
+    }
+    lane.tokens.reserveCapacity(totalOut)
+    if lane.keys.count < maxRow {
+      lane.keys = [UInt64](repeating: 0, count: maxRow)
+      lane.toks = [Int32](repeating: 0, count: maxRow)
+    }
+    let pass = prepared.pass
+    var nonCount = 0
+    var firstBad: (row: Int, column: Int, value: Double)?
+    var tokensOut = 0
+    let qp = UnsafeMutablePointer<Double>.allocate(capacity: 64)
+    defer { qp.deallocate() }
+    tables.columnSlot1.withUnsafeBufferPointer { colSlotB in
+      tables.token1.withUnsafeBufferPointer { tokenB in
+        tables.median1.withUnsafeBufferPointer { medianB in
+          tables.columnToken.withUnsafeBufferPointer { colTokenB in
+          tables.columnMedian.withUnsafeBufferPointer { colMedianB in
+          prepared.nCounts.withUnsafeBufferPointer { nCounts in
+            lane.keys.withUnsafeMutableBufferPointer { keysB in
+              lane.toks.withUnsafeMutableBufferPointer { toksB in
+                guard let colSlot = colSlotB.baseAddress, let slotToken = tokenB.baseAddress,
+                  let slotMedian = medianB.baseAddress, let colToken = colTokenB.baseAddress,
+                  let colMedian = colMedianB.baseAddress, let kp = keysB.baseAddress, let tp = toksB.baseAddress
+                else { return }
+                for r in rows {
+                  if let pass, !pass[r] {
+                    lane.filteredOut += 1
+                    continue
+                  }
+                  let lo = Int(indptr[r]) - base, hi = Int(indptr[r + 1]) - base
+                  let nc = nCounts[r]
+                  var n = 0
+                  var sorted = true
+                  var previous: Int32 = -1
+                  var cellNonCount = 0
+                  if !plan.hasCollisions {
+                    // v / nc × 10,000 for whole counts below 64, computed once per cell (same
+                    // operations, so the same float64 results); one division per value remains
+                    for j in 0..<64 { qp[j] = Double(j) / nc * 10_000 }
+                    for k in lo..<hi {
+                      let col = idx[k]
+                      if col <= previous { sorted = false }
+                      previous = col
+                      let token = colToken[Int(col)]
+                      let stored = val[k]
+                      let v = stored.rankInput
+                      // branch-free compaction: always write, advance only for a mapped, non-zero value
+                      var keep = token >= 0 && v != 0
+                      let whole: Bool
+                      let small: Int
+                      if T.isInteger {
+                        whole = v >= 0
+                        small = whole && v < 64 ? Int(v) : 64
+                      } else {
+                        let inRange = v >= 0 && v < 4_503_599_627_370_496
+                        let i = Int64(inRange ? v : 0)
+                        whole = inRange && Double(i) == v
+                        small = whole && i < 64 ? Int(i) : 64
                       }
+                      if keep && !whole && TranscriptomeTokenizer.isNonCount(v, T.self) {
+                        cellNonCount += 1
+                        if firstBad == nil { firstBad = (r, Int(col), v) }
+                        if refuse || v.isNaN { keep = false }
+                      }
+                      let q = small < 64 ? qp[small] : v / nc * 10_000
+                      let x = q / colMedian[Int(col)]
+                      kp[n] = RankSorter.descendingKey(x)
+                      tp[n] = token
+                      n &+= keep ? 1 : 0
                     }
                   }
+                  if plan.hasCollisions || !sorted {
+                    // sum columns that map to one gene; order ties by the gene's first column
+                    if lane.acc.isEmpty {
+                      lane.acc = [Double](repeating: 0, count: nSlots)
+                      lane.mark = [Bool](repeating: false, count: nSlots)
+                    }
+                    n = 0
+                    cellNonCount = 0
+                    lane.touched.removeAll(keepingCapacity: true)
+                    for k in lo..<hi {
+                      let col = idx[k]
+                      let s1 = Int(colSlot[Int(col)])
+                      if s1 == 0 { continue }
+                      let s = s1 - 1
+                      let v = val[k].rankInput
+                      if v == 0 { continue }
+                      if TranscriptomeTokenizer.isNonCount(v, T.self) {
+                        cellNonCount += 1
+                        if firstBad == nil { firstBad = (r, Int(col), v) }
+                        if refuse || v.isNaN { continue }
+                      }
+                      if !lane.mark[s] {
+                        lane.mark[s] = true
+                        lane.touched.append(Int32(s))
+                      }
+                      lane.acc[s] += v
+                    }
+                    lane.touched.sort()
+                    for s32 in lane.touched {
+                      let s = Int(s32)
+                      let v = lane.acc[s]
+                      lane.acc[s] = 0
+                      lane.mark[s] = false
+                      if v == 0 { continue }
+                      let x = v / nc * 10_000 / slotMedian[s + 1]
+                      kp[n] = RankSorter.descendingKey(x)
+                      tp[n] = slotToken[s + 1]
+                      n += 1
+                    }
+                  }
+                  nonCount += cellNonCount
+                  if n == 0 {
+                    lane.empty += 1
+                    continue
+                  }
+                  lane.sorter.sort(keys: kp, tokens: tp, count: n)
+                  let m = min(n, maxGenes)
+                  if specials { lane.tokens.append(cls) }
+                  lane.tokens.append(contentsOf: UnsafeBufferPointer(start: tp, count: m))
+                  if specials { lane.tokens.append(eos) }
+                  let length = m + (specials ? 2 : 0)
+                  tokensOut += length
+                  lane.offsets.append(Int32(truncatingIfNeeded: tokensOut))
+                  lane.lengths.append(Int64(length))
+                  lane.kept.append(r)
                 }
               }
             }
           }
+          }
+          }
         }
       }
     }
-    if options.nonCounts == .refuse, let bad = results.lazy.compactMap(\.firstBad).first {
-      let cell = bad.row < source.obs.index.count ? source.obs.index[bad.row] : "\(bad.row)"
-      let gene = bad.column < source.variables.index.count ? source.variables.index[bad.column] : "\(bad.column)"
-      throw OmicsError(
-        file: source.path, location: "/X",
-        "cell '\(cell)' (row \(bad.row + 1)), gene '\(gene)' has the value \(bad.value), which is not a raw count (negative or not a whole number); pass --non-counts warn to tokenize anyway")
-    }
-    return results
+    lane.nonCount = nonCount
+    lane.firstBad = firstBad
   }
 }
 
