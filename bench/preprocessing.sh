@@ -4,7 +4,9 @@
 #            on a dense 6,534 × 13,237 float32 matrix; same kept genes checked
 #   kmeans   omics cluster-genes --k 300 vs sklearn KMeans(300, n_init=N, random_state=0) on
 #            5,393 genes × 6,534 samples; inertia ratio and speed ratio
-#   normalize omics normalize --total 1e4 --log1p vs scanpy normalize_total + log1p on 100,000 × 20,000 CSR
+#   normalize omics hvg --flavor seurat_v3 --n-top 2000, then omics normalize --total 1e4 --log1p, vs
+#            scanpy highly_variable_genes(seurat_v3) + normalize_total + log1p on 100,000 × 20,000 CSR
+#            counts; same flagged genes checked
 # Times are of the computation only (each tool reports it after reading the input); omics end-to-end
 # wall time (read + compute + write) is printed too.
 # Usage: bench/preprocessing.sh [mad] [kmeans] [normalize]   (default: mad kmeans)
@@ -51,10 +53,18 @@ for w in $which; do
     ;;
   normalize)
     in="$work/counts_100kx20k.h5ad"
-    peer=$(python3 "$here/preprocessing_normalize.py" "$in")
-    ours=$("$bin" normalize "$in" "$work/norm_out.h5ad" --total 1e4 --log1p --timings 2>&1)
-    ps=$(echo "$peer" | field seconds); os=$(echo "$ours" | field compute_s)
-    printf 'normalize_total(1e4)+log1p 100000x20000 CSR: scanpy %.3f s, omics %.3f s -> %.1fx\n' "$ps" "$os" "$(echo "$ps / $os" | bc -l)"
+    peer=$(python3 "$here/preprocessing_normalize.py" "$in" "$work/norm_scanpy.h5ad" "$work/hvg_scanpy.txt" 2000)
+    start=$(date +%s.%N)
+    hv=$("$bin" hvg "$in" "$work/hvg_out.h5ad" --flavor seurat_v3 --n-top 2000 --timings 2>&1)
+    ours=$("$bin" normalize "$work/hvg_out.h5ad" "$work/norm_out.h5ad" --total 1e4 --log1p --timings 2>&1)
+    wall=$(echo "$(date +%s.%N) - $start" | bc)
+    python3 -c 'import h5py, numpy as np, sys; f = h5py.File(sys.argv[1]); np.savetxt(sys.argv[2], np.flatnonzero(f["var/highly_variable"][()]), fmt="%d")' "$work/norm_out.h5ad" "$work/hvg_omics.txt"
+    same=$(cmp -s "$work/hvg_scanpy.txt" "$work/hvg_omics.txt" && echo yes || echo "NO ($(comm -3 "$work/hvg_scanpy.txt" "$work/hvg_omics.txt" | wc -l) differ)")
+    ps=$(echo "$peer" | field seconds); pe=$(echo "$peer" | field end_to_end); ph=$(echo "$peer" | field hvg_seconds)
+    oh=$(echo "$hv" | field compute_s); on=$(echo "$ours" | field compute_s)
+    os=$(echo "$oh + $on" | bc -l)
+    printf 'hvg(seurat_v3) + normalize_total(1e4) + log1p, 100000x20000 CSR: scanpy %.3f s (hvg %.3f), omics %.3f s (hvg %.3f) -> %.1fx; end-to-end with read and write: scanpy %.2f s, omics %.2f s -> %.1fx; same 2000 genes: %s\n' \
+      "$ps" "$ph" "$os" "$oh" "$(echo "$ps / $os" | bc -l)" "$pe" "$wall" "$(echo "$pe / $wall" | bc -l)" "$same"
     ;;
   esac
 done

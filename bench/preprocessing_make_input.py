@@ -34,7 +34,7 @@ if "kmeans" in which and not os.path.exists(f"{work}/kmeans_6534x5393.h5ad"):
     a.obs_names = [f"s{i}" for i in range(n)]; a.var_names = [f"g{i}" for i in range(g)]
     a.write_h5ad(f"{work}/kmeans_6534x5393.h5ad")
 
-if "counts" in which and not os.path.exists(f"{work}/counts_100kx20k.h5ad"):
+if ("counts" in which or "normalize" in which) and not os.path.exists(f"{work}/counts_100kx20k.h5ad"):
     n, g, per_cell = 100_000, 20_000, 1_500
     gene_p = rng.gamma(0.3, 1.0, size=g); gene_p /= gene_p.sum()
     indptr = np.arange(0, (n + 1) * per_cell, per_cell, dtype=np.int64)

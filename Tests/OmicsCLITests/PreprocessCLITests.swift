@@ -76,6 +76,36 @@ import Testing
     #expect(out.layers["counts"] == input.X)
   }
 
+  @Test func hvgSeuratV3WritesScanpysColumns() throws {
+    let dir = FixturePaths.temporaryDirectory()
+    let result = try CLIRunner.run([
+      "hvg", Self.fixture("hvg_v3_counts.h5ad"), dir + "/h.h5ad", "--flavor", "seurat_v3", "--n-top", "200", "--batch-key", "batch", "-q",
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    let out = try H5ADReader.read(dir + "/h.h5ad", showProgress: false)
+    let ref = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: FixturePaths.fixture("preprocessing/hvg_v3.json")))) as? [String: Any]
+    let batch = ref?["batch"] as? [String: Any]
+    let expected = ((batch?["highly_variable"] as? [Any]) ?? []).map { ($0 as? NSNumber)?.doubleValue == 1 }
+    guard case .array(let flags)? = out.var.columns["highly_variable"], case .bool(let got) = flags.values else {
+      Issue.record("no boolean highly_variable column"); return
+    }
+    #expect(got == expected)
+    #expect(got.filter { $0 }.count == 200)
+    for column in ["highly_variable_rank", "means", "variances", "variances_norm", "highly_variable_nbatches"] {
+      #expect(out.var.columns[column] != nil, "missing var column \(column)")
+    }
+    #expect(out.X == (try H5ADReader.read(FixturePaths.fixture("preprocessing/hvg_v3_counts.h5ad"), showProgress: false)).X)
+  }
+
+  @Test func hvgErrors() throws {
+    try Self.expectFailure(
+      { ["hvg", Self.fixture("hvg_v3_counts.h5ad"), $0 + "/h.h5ad", "--flavor", "seurat_v3", "--batch-key", "sample"] },
+      "error: Fixtures/preprocessing/hvg_v3_counts.h5ad: no obs column named 'sample' with batch labels (string or categorical)")
+    try Self.expectFailure(
+      { ["hvg", Self.fixture("mad_nan.h5ad"), $0 + "/h.h5ad", "--flavor", "seurat_v3"] },
+      "error: Fixtures/preprocessing/mad_nan.h5ad: the counts hold a non-finite value (nan); seurat_v3 needs finite counts")
+  }
+
   @Test func normalizeErrors() throws {
     try Self.expectFailure(
       { ["normalize", Self.fixture("mad_nan.h5ad"), $0 + "/n.h5ad", "--total", "1e4"] },

@@ -3,9 +3,18 @@ import OmicsCore
 /// Numbers that the hot loops read from any stored type.
 protocol DoubleReadable {
   var asDouble: Double { get }
+  /// The square as numpy computes `x * x` in the stored type, widened (float32 squares round in
+  /// float32, as scanpy's variance sums do).
+  var squaredAsDouble: Double { get }
+}
+extension DoubleReadable {
+  @inline(__always) var squaredAsDouble: Double { asDouble * asDouble }
 }
 extension Double: DoubleReadable { @inline(__always) var asDouble: Double { self } }
-extension Float: DoubleReadable { @inline(__always) var asDouble: Double { Double(self) } }
+extension Float: DoubleReadable {
+  @inline(__always) var asDouble: Double { Double(self) }
+  @inline(__always) var squaredAsDouble: Double { Double(self * self) }
+}
 extension Int8: DoubleReadable { @inline(__always) var asDouble: Double { Double(self) } }
 extension Int16: DoubleReadable { @inline(__always) var asDouble: Double { Double(self) } }
 extension Int32: DoubleReadable { @inline(__always) var asDouble: Double { Double(self) } }
