@@ -9,6 +9,7 @@ let package = Package(
     .library(name: "OmicsPreprocessing", targets: ["OmicsPreprocessing"]),
     .library(name: "OmicsEnrichment", targets: ["OmicsEnrichment"]),
     .library(name: "OmicsNN", targets: ["OmicsNN"]),
+    .library(name: "OmicsTransfer", targets: ["OmicsTransfer"]),
     .executable(name: "omics", targets: ["omics"]),
   ],
   dependencies: [
@@ -46,10 +47,13 @@ let package = Package(
     .target(
       name: "OmicsNN",
       dependencies: ["OmicsCore", "OmicsIO", "COpenBLAS"]),
+    .target(
+      name: "OmicsTransfer",
+      dependencies: ["OmicsCore", "OmicsIO", "OmicsNN"]),
     .executableTarget(
       name: "omics",
       dependencies: [
-        "OmicsCore", "OmicsIO", "OmicsPreprocessing", "OmicsEnrichment",
+        "OmicsCore", "OmicsIO", "OmicsPreprocessing", "OmicsEnrichment", "OmicsNN", "OmicsTransfer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .target(
@@ -57,13 +61,16 @@ let package = Package(
       dependencies: ["OmicsCore", "OmicsIO"]),
     .testTarget(name: "OmicsCoreTests", dependencies: ["OmicsCore", "OmicsTestSupport", "COpenBLAS"]),
     .testTarget(name: "OmicsIOTests", dependencies: ["OmicsIO", "OmicsCore", "OmicsTestSupport"]),
-    .testTarget(name: "OmicsCLITests", dependencies: ["OmicsTestSupport", "OmicsIO", "OmicsCore"]),
+    .testTarget(name: "OmicsCLITests", dependencies: ["OmicsTestSupport", "OmicsIO", "OmicsCore", "OmicsTransfer"]),
     .testTarget(
       name: "OmicsPreprocessingTests", dependencies: ["OmicsPreprocessing", "OmicsIO", "OmicsCore", "OmicsTestSupport"]),
     .testTarget(
       name: "OmicsEnrichmentTests", dependencies: ["OmicsEnrichment", "OmicsIO", "OmicsCore", "OmicsTestSupport"]),
     .testTarget(
       name: "OmicsNNTests", dependencies: ["OmicsNN", "OmicsIO", "OmicsCore", "OmicsTestSupport"]),
+    .testTarget(
+      name: "OmicsTransferTests",
+      dependencies: ["OmicsTransfer", "OmicsNN", "OmicsIO", "OmicsCore", "OmicsTestSupport"]),
   ],
   swiftLanguageModes: [.v5]
 )
