@@ -131,7 +131,8 @@ public enum AdaptOutputWriter {
     if let b = p.binarization { report["binarization"] = b }
     if let a = r.attributions {
       report["attributions"] = ["top": c.attributions, "steps": c.attributionSteps,
-                                "max_completeness_error": a.completenessError] as [String: Any]
+                                "max_completeness_error": a.completenessError,
+                                "mean_completeness_error": a.meanCompletenessError] as [String: Any]
     }
     return report
   }

@@ -173,7 +173,8 @@ public enum ScDealAdaptation {
       let ig = try IntegratedGradients.attribute(target, encoder: targetEncoder, predictor: bulk.predictor,
                                                  steps: config.attributionSteps)
       attributions = AttributionSummary(values: ig.values, genes: targetGenes, predicted: argmax(adapted),
-                                        top: config.attributions, completenessError: ig.completenessError)
+                                        top: config.attributions, completenessError: ig.completenessError,
+                                        meanCompletenessError: ig.meanCompletenessError)
       targetStore.zeroGradients()
       bulk.store.zeroGradients()
     }
