@@ -80,9 +80,11 @@ public enum PickleReader {
 
     mutating func setItems(_ pairs: [PickleValue], _ at: Int) throws {
       guard pairs.count % 2 == 0 else { throw fail(at, "odd number of items for SETITEMS") }
-      guard case .dict(var keys, var values) = try pop(at) else { throw fail(at, "SETITEMS on a non-dict") }
-      keys.reserveCapacity(keys.count + pairs.count / 2)
-      values.reserveCapacity(values.count + pairs.count / 2)
+      var top = try pop(at)
+      guard case .dict(var keys, var values) = top else { throw fail(at, "SETITEMS on a non-dict") }
+      // drop the enum's references so the arrays are unique, and let them grow geometrically:
+      // an exact reserveCapacity per SETITEMS batch copied the whole dict each time (quadratic)
+      top = .none
       var i = 0
       while i < pairs.count {
         keys.append(pairs[i])

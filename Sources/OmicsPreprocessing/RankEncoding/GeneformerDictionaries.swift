@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import OmicsCore
 
@@ -17,16 +18,30 @@ public struct GeneformerDictionaries: Sendable {
   public let medianPath: String
 
   public init(tokenDictionary: String, geneMedians: String, geneMapping: String?) throws {
-    let t = try GeneDictionaryFile.tokens(tokenDictionary)
+    // the three files are read at once (the mapping pickle is the largest)
+    final class Slot<T>: @unchecked Sendable { var value: Result<T, Error>? }
+    let tokenSlot = Slot<(tokens: [String: Int32], order: [String], isInt16: Bool)>()
+    let medianSlot = Slot<[String: Double]>()
+    let mappingSlot = Slot<[String: String]?>()
+    DispatchQueue.concurrentPerform(iterations: 3) { i in
+      switch i {
+      case 0: mappingSlot.value = Result { try geneMapping.map { try GeneDictionaryFile.mapping($0) } }
+      case 1: tokenSlot.value = Result { try GeneDictionaryFile.tokens(tokenDictionary) }
+      default: medianSlot.value = Result { try GeneDictionaryFile.medians(geneMedians) }
+      }
+    }
+    guard let tokenResult = tokenSlot.value, let medianResult = medianSlot.value, let mappingResult = mappingSlot.value
+    else { throw OmicsError("the dictionaries were not loaded") }
+    let t = try tokenResult.get()
     tokens = t.tokens
     tokensAreInt16 = t.isInt16
-    medians = try GeneDictionaryFile.medians(geneMedians)
+    medians = try medianResult.get()
+    let rawMapping = try mappingResult.get()
     medianPath = geneMedians
     cls = t.tokens["<cls>"]
     eos = t.tokens["<eos>"]
     func isSpecial(_ k: String) -> Bool { k.hasPrefix("<") && k.hasSuffix(">") }
-    if let geneMapping {
-      let raw = try GeneDictionaryFile.mapping(geneMapping)
+    if let raw = rawMapping {
       var filtered: [String: String] = [:]
       filtered.reserveCapacity(raw.count)
       for (k, v) in raw where t.tokens[v] != nil && !isSpecial(v) { filtered[k] = v }

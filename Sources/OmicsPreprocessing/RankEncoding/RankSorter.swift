@@ -1,9 +1,10 @@
 /// Orders a cell's genes by normalised value, descending, ties kept in input order.
 ///
 /// Keys are order-preserving 64-bit images of the float64 values. The sort is an LSD radix sort on
-/// the key's high 32 bits packed with the entry's position (`high32 << 32 | position`), restricted
-/// to the 16 highest bits that vary among the cell's keys: at most two passes of 8-bit digits
-/// (a digit every key shares is skipped). Runs of entries equal in those bits are then put in full
+/// the key's high 32 bits less the cell's smallest high half, packed with the entry's position
+/// (`(high32 − min) << 32 | position`): two passes over the offset's significant bits, 8-bit digits
+/// when there are ≤ 16 of them, else 11-bit digits over the top 22 (a digit every key shares is
+/// skipped). Runs of entries equal in the sorted bits are then put in full
 /// 64-bit order: exact ties are already in order, short runs get a stable insertion sort, long ones
 /// a comparison sort on (key, position). LSD radix sorting is stable, so equal values keep the
 /// order they came in.
@@ -13,7 +14,7 @@ struct RankSorter {
   private var packed: [UInt64] = []
   private var scratch: [UInt64] = []
   private var tokenCopy: [Int32] = []
-  private var histogram = [Int](repeating: 0, count: 2 * 256)
+  private var histogram = [Int](repeating: 0, count: 2 * 2048)
 
   /// The sort key of `x` such that ascending keys = descending x (NaN never reaches here).
   @inline(__always)
@@ -40,37 +41,40 @@ struct RankSorter {
         tokenCopy.withUnsafeMutableBufferPointer { tb in
           histogram.withUnsafeMutableBufferPointer { h in
             guard let p0 = pb.baseAddress, let s0 = sb.baseAddress, let t0 = tb.baseAddress, let hp = h.baseAddress else { return }
-            // pack high half | position; find the bits of the high half that vary
-            var all: UInt64 = ~0, any: UInt64 = 0
+            // pack (high half − smallest high half) | position
+            var lowest = UInt64.max, highest: UInt64 = 0
             for i in 0..<n {
               let k = keys[i] >> 32
-              p0[i] = k << 32 | UInt64(i)
-              all &= k
-              any |= k
+              lowest = min(lowest, k)
+              highest = max(highest, k)
             }
-            let varying = all ^ any
-            // radix on (at most) the 16 highest varying bits of the high half: two 8-bit digits
-            let top = varying == 0 ? 0 : 63 - varying.leadingZeroBitCount
-            let low = max(0, top - 15)
-            let shift0 = UInt64(32 + low), shift1 = UInt64(40 + low)
+            for i in 0..<n { p0[i] = (keys[i] >> 32 &- lowest) << 32 | UInt64(i) }
+            // radix on the highest bits of that offset: all of them when ≤ 16 (two 8-bit digits),
+            // else the top 22 (two 11-bit digits)
+            let bits = 64 - (highest &- lowest).leadingZeroBitCount
+            let digitBits = bits <= 16 ? 8 : 11
+            let low = max(0, bits - 2 * digitBits)
+            let mask = UInt64(1 << digitBits - 1)
+            let buckets = 1 << digitBits
+            let shift0 = UInt64(32 + low), shift1 = shift0 + UInt64(digitBits)
             var src = p0, dst = s0
-            if varying != 0 {
-              for b in 0..<512 { hp[b] = 0 }
+            if bits > 0 {
+              for b in 0..<(2 * buckets) { hp[b] = 0 }
               for i in 0..<n {
                 let v = p0[i]
-                hp[Int((v >> shift0) & 0xFF)] &+= 1
-                hp[256 &+ Int((v >> shift1) & 0xFF)] &+= 1
+                hp[Int((v >> shift0) & mask)] &+= 1
+                hp[buckets &+ Int((v >> shift1) & mask)] &+= 1
               }
               for d in 0..<2 {
-                let base = d * 256
+                let base = d * buckets
                 var trivial = false
-                for b in 0..<256 where hp[base + b] != 0 {
+                for b in 0..<buckets where hp[base + b] != 0 {
                   trivial = hp[base + b] == n
                   break
                 }
                 if trivial { continue }
                 var sum = 0
-                for b in 0..<256 {
+                for b in 0..<buckets {
                   let c = hp[base + b]
                   hp[base + b] = sum
                   sum += c
@@ -78,7 +82,7 @@ struct RankSorter {
                 let shift = d == 0 ? shift0 : shift1
                 for i in 0..<n {
                   let v = src[i]
-                  let b = base &+ Int((v >> shift) & 0xFF)
+                  let b = base &+ Int((v >> shift) & mask)
                   let pos = hp[b]
                   hp[b] = pos &+ 1
                   dst[pos] = v

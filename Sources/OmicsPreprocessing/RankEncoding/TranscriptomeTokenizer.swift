@@ -53,26 +53,70 @@ extension UInt8: CountValue {
 /// the requested obs attributes, `length` (int64).
 public final class TranscriptomeTokenizer {
   public let options: TokenizerOptions
-  public let dictionaries: GeneformerDictionaries
+  private let loader: DictionaryLoader
+  /// Set by `run` once the background load is done.
+  private var loaded: GeneformerDictionaries?
 
+  /// Checks the options and starts loading the dictionaries in the background (`run` opens the
+  /// first input meanwhile); their errors are thrown by `dictionaries` and `run`.
   public init(options: TokenizerOptions) throws {
     self.options = options
-    dictionaries = try GeneformerDictionaries(
-      tokenDictionary: options.tokenDictionary, geneMedians: options.geneMedians, geneMapping: options.geneMapping)
-    if options.version == .v2 {
-      guard dictionaries.cls != nil, dictionaries.eos != nil else {
-        throw OmicsError(file: options.tokenDictionary, "V2 needs <cls> and <eos> tokens, which this token dictionary lacks")
-      }
-    }
     if let s = options.inputSize, s < (options.version.usesSpecialTokens ? 3 : 1) {
       throw OmicsError("the model input size \(s) is too small")
+    }
+    loader = DictionaryLoader(options)
+  }
+
+  /// The dictionaries (waits for the background load; rethrows its error).
+  public var dictionaries: GeneformerDictionaries {
+    get throws { try loader.wait() }
+  }
+
+  /// Loads and checks the dictionaries on a background thread.
+  final class DictionaryLoader: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<GeneformerDictionaries, Error>?
+    private let lock = NSLock()
+
+    init(_ options: TokenizerOptions) {
+      Thread.detachNewThread { [self] in
+        let r = Result {
+          let d = try GeneformerDictionaries(
+            tokenDictionary: options.tokenDictionary, geneMedians: options.geneMedians, geneMapping: options.geneMapping)
+          if options.version == .v2 {
+            guard d.cls != nil, d.eos != nil else {
+              throw OmicsError(file: options.tokenDictionary, "V2 needs <cls> and <eos> tokens, which this token dictionary lacks")
+            }
+          }
+          return d
+        }
+        lock.lock()
+        result = r
+        lock.unlock()
+        done.signal()
+      }
+    }
+
+    func wait() throws -> GeneformerDictionaries {
+      lock.lock()
+      if let result {
+        lock.unlock()
+        return try result.get()
+      }
+      lock.unlock()
+      done.wait()
+      done.signal()  // later callers pass straight through
+      lock.lock()
+      defer { lock.unlock() }
+      guard let result else { throw OmicsError("the dictionaries were not loaded") }
+      return try result.get()
     }
   }
 
   /// Arrow type of `input_ids`: int16 when the token dictionary's ids are numpy int16 (V1 pickles)
   /// or when V1 is asked for; int32 otherwise (what `datasets` stores for V2).
   var tokenType: ArrowType {
-    options.version == .v1 || dictionaries.tokensAreInt16 ? .int16 : .int32
+    options.version == .v1 || loaded?.tokensAreInt16 == true ? .int16 : .int32
   }
 
   var maxGenes: Int {
@@ -95,6 +139,7 @@ public final class TranscriptomeTokenizer {
     do {
       for path in inputs {
         let source = try CellRowSource(path: path, showProgress: options.showProgress)
+        if loaded == nil { loaded = try dictionaries }
         summary.files += 1
         let prepared = try prepare(source)
         if writer == nil {
@@ -382,7 +427,7 @@ public final class TranscriptomeTokenizer {
     let plan = prepared.plan
     let maxGenes = self.maxGenes
     let specials = options.version.usesSpecialTokens
-    let cls = dictionaries.cls ?? 2, eos = dictionaries.eos ?? 3
+    let cls = loaded?.cls ?? 2, eos = loaded?.eos ?? 3
     let refuse = options.nonCounts == .refuse
     let nSlots = plan.slotToken.count
     let idx = UnsafePointer(lane.buffers.indices)
