@@ -51,6 +51,33 @@ import Testing
     #expect(PreprocessingReference.maxRelativeError(r.varianceRatio, PreprocessingReference.doubles(ref["scaled_variance_ratio"])) <= 1e-6)
   }
 
+  /// Randomized SVD (sparse CSR as stored, densified, plain and scaled) gives scanpy's exact
+  /// components on log-normalized data with low-rank structure (`scripts/pca_randomized_fixtures.py`).
+  @Test(arguments: [false, true])
+  func randomizedMatchesScanpy(_ densify: Bool) throws {
+    let name = "pca_lowrank"
+    let stored = try PreprocessingReference.matrix(name)
+    var m = stored
+    if densify, let x = stored.X {
+      m.X = .dense(DenseArray(shape: [x.rows, x.cols], values: .float64(x.denseDoubles())))
+    }
+    let ref = try PreprocessingReference.json(name)
+    let k = (ref["n_comps"] as? Int) ?? 0
+    let r = try PCA.fit(m, .init(nComps: k, solver: .randomized, seed: 7))
+    #expect(Self.maxDifferenceUpToSign(r.scores, Self.matrix(ref["X_pca"]), k: k) <= 1e-4)
+    #expect(Self.maxDifferenceUpToSign(r.loadings, Self.matrix(ref["PCs"]), k: k) <= 1e-4)
+    #expect(PreprocessingReference.maxRelativeError(r.variance, PreprocessingReference.doubles(ref["variance"])) <= 1e-6)
+    #expect(PreprocessingReference.maxRelativeError(r.varianceRatio, PreprocessingReference.doubles(ref["variance_ratio"])) <= 1e-6)
+    do {
+      let s = try PCA.fit(m, .init(nComps: 5, scale: true, solver: .randomized))
+      #expect(Self.maxDifferenceUpToSign(s.loadings, Self.matrix(ref["scaled_PCs"]), k: 5) <= 1e-4)
+      #expect(PreprocessingReference.maxRelativeError(s.varianceRatio, PreprocessingReference.doubles(ref["scaled_variance_ratio"])) <= 1e-6)
+    }
+    // deterministic for a seed
+    let again = try PCA.fit(m, .init(nComps: k, solver: .randomized, seed: 7))
+    #expect(again.scores == r.scores)
+  }
+
   @Test func storesScanpySlots() throws {
     var m = try PreprocessingReference.matrix("pca_dense")
     let r = try PCA.fit(m, .init(nComps: 6))

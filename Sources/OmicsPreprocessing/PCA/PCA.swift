@@ -9,15 +9,36 @@ import OrderedCollections
 /// Outputs follow scanpy: `obsm['X_pca']` (scores, cells × n), `varm['PCs']` (loadings, genes × n),
 /// `uns['pca']` with `variance` (eigenvalues of the covariance, ddof 1) and `variance_ratio`.
 /// Signs follow scikit-learn ≥ 1.5: the largest-|loading| entry of each component is positive.
+/// Large inputs use randomized SVD instead ([`RandomizedPCA`]), which keeps sparse X sparse.
 public enum PCA {
+  /// How the components are computed.
+  public enum Solver: String, Sendable, CaseIterable {
+    /// Exact eigen-decomposition (LAPACK); the input is densified.
+    case exact
+    /// Randomized SVD on the implicitly centred matrix; nothing is densified.
+    case randomized
+    /// Randomized when a dense copy of the input would exceed `autoDenseLimit` bytes, exact otherwise.
+    case auto
+  }
+
+  /// The dense size (bytes of Doubles) above which `auto` picks randomized SVD: 1 GiB.
+  public static let autoDenseLimit = 1 << 30
+
   public struct Options: Sendable, Equatable {
+    public var solver: Solver = .auto
+    /// Seed of the randomized solver's test matrix.
+    public var seed: UInt64 = 0
     public var nComps: Int
     /// Scale every gene to unit variance (ddof 1) after centring; constant genes stay 0.
     public var scale: Bool
     public var layer: String?
     /// Use only genes where this bool var column is true (scanpy's mask_var); other genes get zero loadings.
     public var maskVar: String?
-    public init(nComps: Int = 50, scale: Bool = false, layer: String? = nil, maskVar: String? = nil) {
+    public init(
+      nComps: Int = 50, scale: Bool = false, layer: String? = nil, maskVar: String? = nil, solver: Solver = .auto, seed: UInt64 = 0
+    ) {
+      self.solver = solver
+      self.seed = seed
       self.nComps = nComps
       self.scale = scale
       self.layer = layer
@@ -53,6 +74,25 @@ public enum PCA {
     }
     let k = options.nComps
     let sub = p == m.nVars ? matrix : MatrixSlots.selectColumns(matrix, genes)
+    let randomized = options.solver == .randomized || (options.solver == .auto && n * p * 8 > autoDenseLimit)
+    var scores: [Double], loadings: [Double], variance: [Double], totalVariance: Double
+    if randomized {
+      if let bad = SeuratV3HighlyVariableGenes.firstNonFinite(sub) {
+        throw OmicsError("\(Clustering.slotName(options.layer)) holds a non-finite value (\(bad)); PCA needs finite numbers")
+      }
+      let f = try RandomizedPCA.fit(sub, nComps: k, scale: options.scale, seed: options.seed)
+      (scores, loadings, variance, totalVariance) = (f.scores, f.loadings, f.variance, f.totalVariance)
+    } else {
+      (scores, loadings, variance, totalVariance) = try exact(sub, k: k, m, genes: genes, options)
+    }
+    return finish(scores: scores, loadings: loadings, variance: variance, totalVariance: totalVariance, n: n, k: k, genes: genes, nVars: m.nVars)
+  }
+
+  /// Eigen-decomposition of the covariance or Gram matrix of the densified, centred input.
+  static func exact(_ sub: Matrix, k: Int, _ m: ExpressionMatrix, genes: [Int], _ options: Options) throws
+    -> (scores: [Double], loadings: [Double], variance: [Double], totalVariance: Double)
+  {
+    let n = sub.rows, p = sub.cols
     let x = DoubleMatrix.rows(of: sub)  // n × p
     if let bad = x.firstNonFinite() {
       throw OmicsError("\(Clustering.slotName(options.layer)) holds a NaN or infinite value at obs '\(m.obs.index[bad.row])', var '\(m.var.index[genes[bad.col]])'; PCA needs finite numbers")
@@ -100,6 +140,15 @@ public enum PCA {
         for i in 0..<p { loadings[i * k + j] *= inv }
       }
     }
+    return (scores, loadings, variance, totalVariance)
+  }
+
+  /// Sign convention, masked-out genes, variance ratios.
+  static func finish(
+    scores: [Double], loadings: [Double], variance: [Double], totalVariance: Double, n: Int, k: Int, genes: [Int], nVars: Int
+  ) -> Result {
+    var scores = scores, loadings = loadings
+    let p = genes.count
     // sign convention (scikit-learn ≥ 1.5): largest |loading| positive
     for j in 0..<k {
       var best = 0
@@ -110,8 +159,8 @@ public enum PCA {
       }
     }
     var fullLoadings = loadings
-    if p != m.nVars {
-      fullLoadings = [Double](repeating: 0, count: m.nVars * k)
+    if p != nVars {
+      fullLoadings = [Double](repeating: 0, count: nVars * k)
       for (row, gene) in genes.enumerated() { for j in 0..<k { fullLoadings[gene * k + j] = loadings[row * k + j] } }
     }
     let ratio = variance.map { totalVariance > 0 ? $0 / totalVariance : 0 }
