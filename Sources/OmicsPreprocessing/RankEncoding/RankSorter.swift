@@ -14,7 +14,7 @@ struct RankSorter {
   private var packed: [UInt64] = []
   private var scratch: [UInt64] = []
   private var tokenCopy: [Int32] = []
-  private var histogram = [Int](repeating: 0, count: 2 * 2048)
+  private var histogram = [UInt32](repeating: 0, count: 2 * 2048)
 
   /// The sort key of `x` such that ascending keys = descending x (NaN never reaches here).
   @inline(__always)
@@ -24,7 +24,8 @@ struct RankSorter {
     return ~ordered
   }
 
-  /// Sorts `keys[0..<n]` ascending (stable), permuting `tokens` alike; `keys` are left unspecified.
+  /// Sorts `keys[0..<n]` ascending (stable), permuting `tokens` alike; `keys` are left unspecified
+  /// (only `tokens` come out in order).
   mutating func sort(keys: UnsafeMutablePointer<UInt64>, tokens: UnsafeMutablePointer<Int32>, count n: Int) {
     if n < 2 { return }
     if n <= 24 {
@@ -69,11 +70,11 @@ struct RankSorter {
                 let base = d * buckets
                 var trivial = false
                 for b in 0..<buckets where hp[base + b] != 0 {
-                  trivial = hp[base + b] == n
+                  trivial = Int(hp[base + b]) == n
                   break
                 }
                 if trivial { continue }
-                var sum = 0
+                var sum: UInt32 = 0
                 for b in 0..<buckets {
                   let c = hp[base + b]
                   hp[base + b] = sum
@@ -83,59 +84,61 @@ struct RankSorter {
                 for i in 0..<n {
                   let v = src[i]
                   let b = base &+ Int((v >> shift) & mask)
-                  let pos = hp[b]
-                  hp[b] = pos &+ 1
+                  let pos = Int(hp[b])
+                  hp[b] = UInt32(truncatingIfNeeded: pos &+ 1)
                   dst[pos] = v
                 }
                 swap(&src, &dst)
               }
             }
-            // gather tokens and full keys in order; entries whose radix bits are equal form runs
-            // (in input order), which are put in full 64-bit key order
+            // gather tokens in order; entries whose radix bits are equal form runs (in input
+            // order), which are put in full 64-bit key order (their keys are fetched only then)
             t0.update(from: tokens, count: n)
-            for i in 0..<n { dst[i] = keys[i] }
             var runStart = 0
             let runShift = shift0
             var previousRun = src[0] >> runShift
             for i in 0..<n {
               let v = src[i]
-              let position = Int(v & 0xFFFF_FFFF)
-              tokens[i] = t0[position]
-              keys[i] = dst[position]
+              tokens[i] = t0[Int(v & 0xFFFF_FFFF)]
               let run = v >> runShift
               if run != previousRun {
-                if i - runStart > 1 { Self.finishRun(keys: keys, tokens: tokens, from: runStart, to: i) }
+                if i - runStart > 1 { Self.finishRun(src, keys, dst, tokens, from: runStart, to: i) }
                 runStart = i
                 previousRun = run
               }
             }
-            if n - runStart > 1 { Self.finishRun(keys: keys, tokens: tokens, from: runStart, to: n) }
+            if n - runStart > 1 { Self.finishRun(src, keys, dst, tokens, from: runStart, to: n) }
           }
         }
       }
     }
   }
 
-  /// Puts `from..<to` (in input order) in stable full-key order: nothing to do when already
-  /// ordered (exact ties), insertion sort for short runs, a comparison sort on (key, position) otherwise.
-  @inline(__always)
-  private static func finishRun(keys: UnsafeMutablePointer<UInt64>, tokens: UnsafeMutablePointer<Int32>, from: Int, to: Int) {
+  /// Puts the run `from..<to` (entries in input order; positions in `packed`'s low halves) in
+  /// stable full-key order: nothing to do when already ordered (exact ties), else the run's keys
+  /// are copied to `scratch` and sorted with the tokens — insertion sort for short runs, a
+  /// comparison sort on (key, position) for long ones.
+  private static func finishRun(
+    _ packed: UnsafeMutablePointer<UInt64>, _ keys: UnsafeMutablePointer<UInt64>, _ scratch: UnsafeMutablePointer<UInt64>,
+    _ tokens: UnsafeMutablePointer<Int32>, from: Int, to: Int
+  ) {
     var ordered = true
-    for i in (from + 1)..<to where keys[i - 1] > keys[i] {
-      ordered = false
-      break
+    var previous = keys[Int(packed[from] & 0xFFFF_FFFF)]
+    scratch[from] = previous
+    for i in (from + 1)..<to {
+      let k = keys[Int(packed[i] & 0xFFFF_FFFF)]
+      scratch[i] = k
+      if previous > k { ordered = false }
+      previous = k
     }
     if ordered { return }
     if to - from <= 48 {
-      insertionSort(keys: keys, tokens: tokens, from: from, to: to)
+      insertionSort(keys: scratch, tokens: tokens, from: from, to: to)
       return
     }
-    var entries = (from..<to).map { (key: keys[$0], position: $0, token: tokens[$0]) }
+    var entries = (from..<to).map { (key: scratch[$0], position: $0, token: tokens[$0]) }
     entries.sort { $0.key < $1.key || ($0.key == $1.key && $0.position < $1.position) }
-    for (j, e) in entries.enumerated() {
-      keys[from + j] = e.key
-      tokens[from + j] = e.token
-    }
+    for (j, e) in entries.enumerated() { tokens[from + j] = e.token }
   }
 
   @inline(__always)
