@@ -60,7 +60,7 @@ for w in $which; do
     wall=$(echo "$(date +%s.%N) - $start" | bc)
     python3 -c 'import h5py, numpy as np, sys; f = h5py.File(sys.argv[1]); np.savetxt(sys.argv[2], np.flatnonzero(f["var/highly_variable"][()]), fmt="%d")' "$work/norm_out.h5ad" "$work/hvg_omics.txt"
     same=$(cmp -s "$work/hvg_scanpy.txt" "$work/hvg_omics.txt" && echo yes || echo "NO ($(comm -3 "$work/hvg_scanpy.txt" "$work/hvg_omics.txt" | wc -l) differ)")
-    ps=$(echo "$peer" | field seconds); pe=$(echo "$peer" | field end_to_end); ph=$(echo "$peer" | field hvg_seconds)
+    ps=$(echo "$peer" | field compute_total); pe=$(echo "$peer" | field end_to_end); ph=$(echo "$peer" | field hvg_only)
     oh=$(echo "$hv" | field compute_s); on=$(echo "$ours" | field compute_s)
     os=$(echo "$oh + $on" | bc -l)
     printf 'hvg(seurat_v3) + normalize_total(1e4) + log1p, 100000x20000 CSR: scanpy %.3f s (hvg %.3f), omics %.3f s (hvg %.3f) -> %.1fx; end-to-end with read and write: scanpy %.2f s, omics %.2f s -> %.1fx; same 2000 genes: %s\n' \

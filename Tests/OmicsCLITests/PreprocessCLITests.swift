@@ -76,6 +76,46 @@ import Testing
     #expect(out.layers["counts"] == input.X)
   }
 
+  /// --low-memory streams X in column blocks; the result must be the in-memory filter's, file for file.
+  @Test(arguments: ["mad_nan_free_dense", "mad_int32"])
+  func lowMemoryFilterEqualsInMemory(_ name: String) throws {
+    let dir = FixturePaths.temporaryDirectory()
+    // mad_dense has a layer (not streamable); strip it into a dense-only copy first
+    var input = Self.fixture("\(name).h5ad")
+    if name == "mad_nan_free_dense" {
+      var m = try H5ADReader.read(FixturePaths.fixture("preprocessing/mad_dense.h5ad"), showProgress: false)
+      m.layers = [:]
+      input = dir + "/dense.h5ad"
+      try H5ADWriter.write(m, to: input)
+    }
+    for (flags, tag) in [([String](), "mean"), (["--top", "5", "--scale", "normal"], "top")] {
+      let streamed = try CLIRunner.run(["filter", "--mad", "--low-memory", input, dir + "/s_\(tag).h5ad", "--report", dir + "/s_\(tag).tsv", "-q"] + flags)
+      #expect(streamed.status == 0, "\(streamed.stderr)")
+      let plain = try CLIRunner.run(["filter", "--mad", input, dir + "/m_\(tag).h5ad", "--report", dir + "/m_\(tag).tsv", "-q"] + flags)
+      #expect(plain.status == 0, "\(plain.stderr)")
+      let a = try H5ADReader.read(dir + "/s_\(tag).h5ad", showProgress: false)
+      let b = try H5ADReader.read(dir + "/m_\(tag).h5ad", showProgress: false)
+      #expect(a.X == b.X)
+      #expect(a.var == b.var)
+      #expect(a.obs == b.obs)
+      #expect(a.uns == b.uns)
+      #expect(try String(contentsOfFile: dir + "/s_\(tag).tsv", encoding: .utf8) == String(contentsOfFile: dir + "/m_\(tag).tsv", encoding: .utf8))
+      if tag == "top" { #expect(a.nVars == 5) }
+    }
+  }
+
+  @Test func lowMemoryFilterErrors() throws {
+    try Self.expectFailure(
+      { ["filter", "--mad", "--low-memory", Self.fixture("mad_nan.h5ad"), $0 + "/o.h5ad"] },
+      "error: Fixtures/preprocessing/mad_nan.h5ad: /X: holds a NaN or infinite value at obs 's5', var 'g7'; MAD filtering needs finite numbers")
+    try Self.expectFailure(
+      { ["filter", "--mad", "--low-memory", Self.fixture("mad_sparse_csr.h5ad"), $0 + "/o.h5ad"] },
+      "error: Fixtures/preprocessing/mad_sparse_csr.h5ad: X is not a dense matrix; low-memory filtering streams dense X only")
+    try Self.expectFailure(
+      { ["filter", "--mad", "--low-memory", Self.fixture("mad_dense.h5ad"), $0 + "/o.h5ad"] },
+      "error: Fixtures/preprocessing/mad_dense.h5ad: has layers (scaled); low-memory filtering carries X only — drop the layers or filter in memory")
+  }
+
   @Test func hvgSeuratV3WritesScanpysColumns() throws {
     let dir = FixturePaths.temporaryDirectory()
     let result = try CLIRunner.run([

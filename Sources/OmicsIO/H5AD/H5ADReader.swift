@@ -10,10 +10,11 @@ import OrderedCollections
 /// unsupported compression filter) is an `OmicsError` naming the file and the element path.
 public enum H5ADReader {
   /// Reads the whole file. With `showProgress`, a bar is drawn on a terminal while X is read.
-  public static func read(_ path: String, showProgress: Bool = true) throws -> ExpressionMatrix {
+  /// With `skippingX`, X is left out (nil): the rest of the file, for callers that stream X.
+  public static func read(_ path: String, showProgress: Bool = true, skippingX: Bool = false) throws -> ExpressionMatrix {
     let file = try HDF5File.open(path)
     let root = try file.root()
-    let progress = showProgress ? try xProgress(root) : nil
+    let progress = showProgress && !skippingX ? try xProgress(root) : nil
     defer { progress?.finish() }
     let reader = H5ADElementReader(progress: progress)
     let plain = H5ADElementReader(progress: nil)
@@ -33,7 +34,7 @@ public enum H5ADReader {
     var variables = try readDataFrame(try root.child(varKey), reader: plain, uns: &uns)
 
     var X: Matrix?
-    if let xKey = firstPresent(root, ["X", "_X", "data", "_data"]) {
+    if !skippingX, let xKey = firstPresent(root, ["X", "_X", "data", "_data"]) {
       let element = try reader.read(try root.child(xKey))
       guard let m = element.matrix else {
         throw OmicsError(file: path, location: "/" + xKey, "X must be a 2-D dense or sparse matrix, found \(element.encodingType)")

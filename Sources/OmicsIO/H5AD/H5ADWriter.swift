@@ -39,6 +39,68 @@ public enum H5ADWriter {
   }
 }
 
+/// A dense X written block by block instead of from memory: `fill` is called once with a function
+/// that writes columns (all rows, row-major Doubles) at a position of the output.
+public struct DenseMatrixStream {
+  public var rows: Int
+  public var cols: Int
+  /// Stored type of the output dataset.
+  public var scalar: ScalarType
+  /// Column width of the blocks the caller writes (the dataset is chunked to match).
+  public var blockColumns: Int
+  public var fill: (_ writeColumns: (Range<Int>, UnsafePointer<Double>) throws -> Void) throws -> Void
+
+  public init(
+    rows: Int, cols: Int, scalar: ScalarType, blockColumns: Int,
+    fill: @escaping (_ writeColumns: (Range<Int>, UnsafePointer<Double>) throws -> Void) throws -> Void
+  ) {
+    self.rows = rows
+    self.cols = cols
+    self.scalar = scalar
+    self.blockColumns = blockColumns
+    self.fill = fill
+  }
+}
+
+extension H5ADWriter {
+  /// Writes `matrix` (whose X must be nil) with X streamed from `x`: the same file `write` makes
+  /// for a dense X, under a temporary name renamed into place only when complete.
+  public static func write(_ matrix: ExpressionMatrix, streamingX x: DenseMatrixStream, to path: String) throws {
+    guard matrix.X == nil else { throw OmicsError(file: path, "internal: a streamed X replaces the matrix's X") }
+    if let problem = matrix.validateShapes() {
+      throw OmicsError(file: path, "cannot write an inconsistent object: \(problem)")
+    }
+    guard matrix.obs.rowCount == x.rows, matrix.var.rowCount == x.cols else {
+      throw OmicsError(file: path, "streamed X is \(x.rows) × \(x.cols) but obs × var is \(matrix.obs.rowCount) × \(matrix.var.rowCount)")
+    }
+    try AtomicFileWriter.write(to: path) { temporary in
+      let file = try HDF5File.create(temporary)
+      let root = try file.root()
+      let writer = H5ADElementWriter(compression: .none, displayPath: path)
+      try root.stamp(.anndata)
+      let dataset = try root.createMatrixDataset("X", rows: x.rows, cols: x.cols, scalar: x.scalar, chunkColumns: x.blockColumns)
+      try dataset.stamp(.array)
+      try x.fill { range, values in try dataset.writeColumns(range, from: values) }
+      try writer.write(.dataFrame(matrix.obs), named: "obs", in: root)
+      try writer.write(.dataFrame(matrix.var), named: "var", in: root)
+      try writer.write(.dict(matrix.layers.mapValues { Element($0) }), named: "layers", in: root)
+      try writer.write(.dict(matrix.obsm), named: "obsm", in: root)
+      try writer.write(.dict(matrix.varm), named: "varm", in: root)
+      try writer.write(.dict(matrix.obsp), named: "obsp", in: root)
+      try writer.write(.dict(matrix.varp), named: "varp", in: root)
+      try writer.write(.dict(matrix.uns), named: "uns", in: root)
+      if let raw = matrix.raw {
+        let g = try root.createGroup("raw")
+        try g.stamp(.raw)
+        if let X = raw.X { try writer.write(Element(X), named: "X", in: g) }
+        try writer.write(.dataFrame(raw.var), named: "var", in: g)
+        try writer.write(.dict(raw.varm), named: "varm", in: g)
+      }
+      try file.flush()
+    }
+  }
+}
+
 /// Encodes one `Element` as the group or dataset anndata writes for it.
 struct H5ADElementWriter {
   var compression: HDF5Compression

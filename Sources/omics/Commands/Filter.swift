@@ -16,8 +16,14 @@ struct Filter: ParsableCommand {
       dropped. Everything else in the file is carried over; var gets 'mad' (and 'n_cells'/'n_counts',
       obs 'n_genes'/'n_counts', as scanpy). A filter that keeps nothing writes nothing.
 
+      --low-memory streams a dense h5ad X in column blocks (one pass computes the MADs, a second
+      copies the kept genes), so a file larger than RAM filters with memory for two blocks plus the
+      annotations; it applies to the MAD rules alone, on X, for files without layers, and is chosen
+      automatically for a dense h5ad X larger than half of the physical memory.
+
       Examples:
         omics filter --mad expression.h5ad filtered.h5ad --report genes.tsv --plot mad.svg
+        omics filter --mad --low-memory compendium.h5ad filtered.h5ad
         omics filter --mad --top 5000 expression.h5ad top5000.h5ad
         omics filter --min-genes 200 --min-cells 3 pbmc.h5ad pbmc_qc.h5ad
       """)
@@ -64,6 +70,9 @@ struct Filter: ParsableCommand {
   @Option(help: "Compression of the output datasets: none or gzip.")
   var compression: Convert.CompressionChoice = .none
 
+  @Flag(help: "Stream a dense h5ad X in column blocks instead of reading it (MAD rules on X only).")
+  var lowMemory = false
+
   @Flag(help: .hidden) var timings = false
 
   @OptionGroup var global: GlobalOptions
@@ -83,11 +92,56 @@ struct Filter: ParsableCommand {
       throw ValidationError("nothing to filter: give --mad (or --top/--min-mad) or a --min-* threshold")
     }
     if (report != nil || plot != nil) && !usesMAD { throw ValidationError("--report and --plot need --mad") }
+    if lowMemory && (!usesMAD || minCells != nil || minCounts != nil || minGenes != nil || minCellCounts != nil || layer != nil) {
+      throw ValidationError("--low-memory applies to the MAD rules on X alone (no --min-* thresholds, no --layer)")
+    }
+    if lowMemory && compression != .none { throw ValidationError("--low-memory writes uncompressed output; drop --compression") }
+  }
+
+  /// Whether to stream: asked for, or a dense h5ad X larger than half of the physical memory.
+  func shouldStream() throws -> Bool {
+    if lowMemory { return true }
+    guard usesMAD, minCells == nil, minCounts == nil, minGenes == nil, minCellCounts == nil, layer == nil,
+      compression == .none, input.lowercased().hasSuffix(".h5ad"),
+      let reader = try? H5ADDenseColumnReader.open(input)
+    else { return false }
+    let bytes = Double(reader.rows) * Double(reader.cols) * Double(reader.scalar.byteWidth)
+    return bytes > Double(ProcessInfo.processInfo.physicalMemory) / 2
+  }
+
+  func runStreaming() throws {
+    let rule: MADFilter.Rule = top.map { .top($0) } ?? minMAD.map { .minimum($0) } ?? .aboveMean
+    let meta = try H5ADDenseColumnReader.open(input)
+    let bar = global.quiet ? nil : ProgressBar("Filtering genes (2 passes)", total: 2 * (meta?.cols ?? 0))
+    let started = DispatchTime.now()
+    let result = try StreamingMADFilter.run(
+      input: input, output: output, rule: rule, scale: scale == .normal ? MADFilter.normalScale : 1, progress: bar)
+    bar?.finish()
+    if timings { StandardError.write("timing compute_s=\(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)\n") }
+    try writeSideOutputs(genes: result.genes, mads: result.mads, kept: result.kept, threshold: result.threshold)
+    if !global.quiet {
+      StandardError.write("wrote \(output): cells \(result.cells) → \(result.cells), genes \(result.genesIn) → \(result.genesKept); MAD threshold \(result.threshold) (streamed)\n")
+    }
+  }
+
+  func writeSideOutputs(genes: [String], mads: [Double], kept: [Bool], threshold: Double?) throws {
+    if let report {
+      let rows: [[TSVCell]] = genes.indices.map { [.string(genes[$0]), .double(mads[$0]), .bool(kept[$0])] }
+      try TSVWriter.write(header: ["gene", "mad", "kept"], rows: rows, to: report)
+    }
+    if let plot {
+      let svg = MADPlot.svg(mads: mads, threshold: threshold)
+      try AtomicFileWriter.write(Data(svg.utf8), to: plot)
+    }
   }
 
   func run() throws {
     global.apply()
     try runReportingErrors {
+      if try shouldStream() {
+        try runStreaming()
+        return
+      }
       let matrix = try MatrixFileReader.read(input, options: .init(showProgress: !global.quiet))
       var options = GeneFilter.Options()
       options.minGenes = minGenes
@@ -109,16 +163,7 @@ struct Filter: ParsableCommand {
         throw error.inFile(input)
       }
       try H5ADWriter.write(filtered, to: output, compression: compression == .gzip ? .gzip(level: 4) : .none)
-      if let report {
-        let rows: [[TSVCell]] = result.madGenes.indices.map {
-          [.string(result.madGenes[$0]), .double(result.mads[$0]), .bool(result.madKept[$0])]
-        }
-        try TSVWriter.write(header: ["gene", "mad", "kept"], rows: rows, to: report)
-      }
-      if let plot {
-        let svg = MADPlot.svg(mads: result.mads, threshold: result.madThreshold)
-        try AtomicFileWriter.write(Data(svg.utf8), to: plot)
-      }
+      try writeSideOutputs(genes: result.madGenes, mads: result.mads, kept: result.madKept, threshold: result.madThreshold)
       if !global.quiet {
         var line = "wrote \(output): cells \(result.cellsIn) → \(result.cellsKept), genes \(result.genesIn) → \(result.genesKept)"
         if let t = result.madThreshold { line += "; MAD threshold \(t)" }
