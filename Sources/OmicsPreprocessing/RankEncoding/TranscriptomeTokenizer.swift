@@ -242,6 +242,27 @@ public final class TranscriptomeTokenizer {
     var touched: [Int32] = []
     var mark: [Bool] = []
     var sorter = RankSorter()
+    /// A cell's mapped, non-zero entries (column, value) before their keys are computed.
+    private(set) var cellColumns = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    private(set) var cellValues = UnsafeMutablePointer<Double>.allocate(capacity: 1)
+    private var cellCapacity = 1
+    /// v / n_counts × 10,000 for v = 0..<64 (the current cell's).
+    let quotients = UnsafeMutablePointer<Double>.allocate(capacity: 64)
+
+    func reserveCell(_ n: Int) {
+      guard n > cellCapacity else { return }
+      cellColumns.deallocate()
+      cellValues.deallocate()
+      cellCapacity = n
+      cellColumns = .allocate(capacity: n)
+      cellValues = .allocate(capacity: n)
+    }
+
+    deinit {
+      cellColumns.deallocate()
+      cellValues.deallocate()
+      quotients.deallocate()
+    }
     // the block's output
     var tokens: [Int32] = []
     var offsets: [Int32] = []
@@ -307,6 +328,7 @@ public final class TranscriptomeTokenizer {
     let batch = min(100_000, max(1, options.cellsPerBatch))
     progress.startFile(source.path, cells: source.rows)
     let blocks = (source.rows + batch - 1) / batch
+    let maxGenes = self.maxGenes
     let laneCount = max(1, min(threads, blocks))
     let lanes = (0..<laneCount).map { _ in Lane() }
     let tables = KernelTables(plan)
@@ -358,10 +380,26 @@ public final class TranscriptomeTokenizer {
         let rows = (b * batch)..<min(source.rows, (b + 1) * batch)
         var problem: Error?
         do {
-          if !concurrentReads { readLock.lock() }
-          defer { if !concurrentReads { readLock.unlock() } }
-          let scalar = try source.read(rows, into: lane.buffers)
-          rankBlock(source, prepared, tables, rows, scalar, lane)
+          lane.reset()
+          var outEstimate = 0
+          for r in rows { outEstimate += min(Int(source.indptr[r + 1] - source.indptr[r]), maxGenes) + 2 }
+          lane.tokens.reserveCapacity(outEstimate)
+          // read and rank in pieces of ≤ 64 Ki stored values, so a piece is still in cache
+          // when the kernel reads it (the record batch stays `batch` cells)
+          var start = rows.lowerBound
+          while start < rows.upperBound {
+            var end = start + 1
+            let limit = source.indptr[start] + 65_536
+            while end < rows.upperBound && source.indptr[end + 1] <= limit { end += 1 }
+            if !concurrentReads { readLock.lock() }
+            let scalar: ScalarType
+            do {
+              defer { if !concurrentReads { readLock.unlock() } }
+              scalar = try source.read(start..<end, into: lane.buffers)
+            }
+            rankBlock(source, prepared, tables, start..<end, scalar, lane)
+            start = end
+          }
         } catch {
           problem = error
         }
@@ -405,7 +443,7 @@ public final class TranscriptomeTokenizer {
     case .uint16: kernel(source, prepared, tables, rows, raw.assumingMemoryBound(to: UInt16.self), lane)
     case .uint32: kernel(source, prepared, tables, rows, raw.assumingMemoryBound(to: UInt32.self), lane)
     case .uint8: kernel(source, prepared, tables, rows, raw.assumingMemoryBound(to: UInt8.self), lane)
-    default: lane.reset()  // not reached: CellRowSource.read converts other types to float64
+    default: break  // not reached: CellRowSource.read converts other types to float64
     }
   }
 
@@ -423,7 +461,6 @@ public final class TranscriptomeTokenizer {
     _ source: CellRowSource, _ prepared: Prepared, _ tables: KernelTables, _ rows: Range<Int>,
     _ val: UnsafePointer<T>, _ lane: Lane
   ) {
-    lane.reset()
     let plan = prepared.plan
     let maxGenes = self.maxGenes
     let specials = options.version.usesSpecialTokens
@@ -434,23 +471,17 @@ public final class TranscriptomeTokenizer {
     let indptr = source.indptr
     let base = Int(indptr[rows.lowerBound])
     var maxRow = 0
-    var totalOut = 0
-    for r in rows {
-      let n = Int(indptr[r + 1] - indptr[r])
-      maxRow = max(maxRow, n)
-      totalOut += min(n, maxGenes) + 2
-    }
-    lane.tokens.reserveCapacity(totalOut)
+    for r in rows { maxRow = max(maxRow, Int(indptr[r + 1] - indptr[r])) }
     if lane.keys.count < maxRow {
       lane.keys = [UInt64](repeating: 0, count: maxRow)
       lane.toks = [Int32](repeating: 0, count: maxRow)
     }
+    lane.reserveCell(maxRow)
+    let cc = lane.cellColumns, cv = lane.cellValues
     let pass = prepared.pass
     var nonCount = 0
-    var firstBad: (row: Int, column: Int, value: Double)?
-    var tokensOut = 0
-    let qp = UnsafeMutablePointer<Double>.allocate(capacity: 64)
-    defer { qp.deallocate() }
+    var firstBad = lane.firstBad
+    let qp = lane.quotients
     tables.columnSlot1.withUnsafeBufferPointer { colSlotB in
       tables.token1.withUnsafeBufferPointer { tokenB in
         tables.median1.withUnsafeBufferPointer { medianB in
@@ -474,10 +505,52 @@ public final class TranscriptomeTokenizer {
                   var sorted = true
                   var previous: Int32 = -1
                   var cellNonCount = 0
+                  var done = false
                   if !plan.hasCollisions {
                     // v / nc × 10,000 for whole counts below 64, computed once per cell (same
                     // operations, so the same float64 results); one division per value remains
                     for j in 0..<64 { qp[j] = Double(j) / nc * 10_000 }
+                    // pass 1: the mapped, non-zero entries (branch-free compaction)
+                    var unsorted: UInt8 = 0
+                    var m = 0
+                    for k in lo..<hi {
+                      let col = idx[k]
+                      unsorted |= col <= previous ? 1 : 0
+                      previous = col
+                      let token = colToken[Int(col)]
+                      let v = val[k].rankInput
+                      cc[m] = col
+                      cv[m] = v
+                      tp[m] = token
+                      m &+= (token >= 0 ? 1 : 0) & (v != 0 ? 1 : 0)
+                    }
+                    // pass 2: keys; a cell with a value that may not be a count takes the exact path
+                    if unsorted == 0 {
+                      var suspicious: UInt8 = 0
+                      for i in 0..<m {
+                        let v = cv[i]
+                        let small: Int
+                        if T.isInteger {
+                          suspicious |= v >= 0 ? 0 : 1
+                          small = v >= 0 && v < 64 ? Int(v) : 64
+                        } else {
+                          let inRange = v >= 0 && v < 4_503_599_627_370_496
+                          let j = Int64(inRange ? v : 0)
+                          let whole = inRange && Double(j) == v
+                          suspicious |= whole ? 0 : 1
+                          small = whole && j < 64 ? Int(j) : 64
+                        }
+                        let q = small < 64 ? qp[small] : v / nc * 10_000
+                        kp[i] = RankSorter.descendingKey(q / colMedian[Int(cc[i])])
+                      }
+                      if suspicious == 0 {
+                        n = m
+                        done = true
+                      }
+                    }
+                    previous = -1
+                  }
+                  if !plan.hasCollisions && !done {
                     for k in lo..<hi {
                       let col = idx[k]
                       if col <= previous { sorted = false }
@@ -550,7 +623,7 @@ public final class TranscriptomeTokenizer {
                       n += 1
                     }
                   }
-                  nonCount += cellNonCount
+                  nonCount &+= cellNonCount
                   if n == 0 {
                     lane.empty += 1
                     continue
@@ -561,8 +634,7 @@ public final class TranscriptomeTokenizer {
                   lane.tokens.append(contentsOf: UnsafeBufferPointer(start: tp, count: m))
                   if specials { lane.tokens.append(eos) }
                   let length = m + (specials ? 2 : 0)
-                  tokensOut += length
-                  lane.offsets.append(Int32(truncatingIfNeeded: tokensOut))
+                  lane.offsets.append(Int32(truncatingIfNeeded: lane.tokens.count))
                   lane.lengths.append(Int64(length))
                   lane.kept.append(r)
                 }
@@ -574,7 +646,7 @@ public final class TranscriptomeTokenizer {
         }
       }
     }
-    lane.nonCount = nonCount
+    lane.nonCount += nonCount
     lane.firstBad = firstBad
   }
 }
