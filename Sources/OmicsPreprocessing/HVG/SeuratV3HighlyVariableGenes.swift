@@ -50,11 +50,12 @@ public enum SeuratV3HighlyVariableGenes {
     let n = counts.rows, g = counts.cols
     guard n >= 2 else { throw OmicsError("seurat_v3 needs at least 2 cells, the matrix has \(n)") }
     guard options.nTop >= 1 else { throw OmicsError("n_top must be at least 1") }
-    if let bad = firstNonFinite(counts) {
+    let scan = scanValues(counts)
+    if let bad = scan.nonFinite {
       throw OmicsError("the counts hold a non-finite value (\(bad)); seurat_v3 needs finite counts")
     }
     var warning: String?
-    if !areNonNegativeIntegers(counts) {
+    if !scan.nonNegativeIntegers {
       warning = "flavor seurat_v3 expects raw count data, but non-integers or negative values were found"
     }
 
@@ -191,29 +192,40 @@ public enum SeuratV3HighlyVariableGenes {
     return (mean, variance)
   }
 
-  static func firstNonFinite(_ m: Matrix) -> Double? {
-    var found: Double?
-    withStoredValues(m) { buffer in
-      switch buffer {
-      case .float32(let p): if let v = p.first(where: { !$0.isFinite }) { found = Double(v) }
-      case .float64(let p): if let v = p.first(where: { !$0.isFinite }) { found = v }
-      case .int32, .int64: break
-      }
-    }
-    return found
-  }
+  static func firstNonFinite(_ m: Matrix) -> Double? { scanValues(m).nonFinite }
 
-  static func areNonNegativeIntegers(_ m: Matrix) -> Bool {
-    var ok = true
+  /// One parallel pass over the stored values: the first non-finite value met (if any) and
+  /// whether all values are non-negative integers.
+  static func scanValues(_ m: Matrix) -> (nonFinite: Double?, nonNegativeIntegers: Bool) {
+    var result: (Double?, Bool) = (nil, true)
     withStoredValues(m) { buffer in
+      func scan<T: DoubleReadable>(_ p: UnsafeBufferPointer<T>) -> (Double?, Bool) {
+        let lock = NSLock()
+        var bad: Double?
+        var integers = true
+        Parallel.forEachChunk(p.count, minimumPerChunk: 1 << 16) { range in
+          var localIntegers = true
+          var localBad: Double?
+          for i in range {
+            let v = p[i].asDouble
+            if !v.isFinite { localBad = v; break }
+            if localIntegers && (v < 0 || v.rounded(.towardZero) != v) { localIntegers = false }
+          }
+          lock.lock()
+          if bad == nil { bad = localBad }
+          integers = integers && localIntegers
+          lock.unlock()
+        }
+        return (bad, integers)
+      }
       switch buffer {
-      case .float32(let p): ok = !p.contains { $0 < 0 || $0.rounded(.towardZero) != $0 }
-      case .float64(let p): ok = !p.contains { $0 < 0 || $0.rounded(.towardZero) != $0 }
-      case .int32(let p): ok = !p.contains { $0 < 0 }
-      case .int64(let p): ok = !p.contains { $0 < 0 }
+      case .float32(let p): result = scan(p)
+      case .float64(let p): result = scan(p)
+      case .int32(let p): result = (nil, !p.contains { $0 < 0 })
+      case .int64(let p): result = (nil, !p.contains { $0 < 0 })
       }
     }
-    return ok
+    return result
   }
 
   private static func withStoredValues(_ m: Matrix, _ body: (ReadableBuffer) -> Void) {
