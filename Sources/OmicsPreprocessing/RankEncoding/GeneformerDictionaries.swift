@@ -10,7 +10,9 @@ public struct GeneformerDictionaries: Sendable {
   public let tokensAreInt16: Bool
   /// Gene → non-zero median.
   public let medians: [String: Double]
-  /// Upper-cased id/symbol/alias → token gene (filtered to values that are token genes, as upstream).
+  /// Upper-cased id/symbol/alias → gene id, as the mapping file holds it; `tokenGene(for:)`
+  /// applies upstream's filter (values that are token genes). Not filtered up front: a look-up per
+  /// input column is cheaper than rebuilding a dictionary of hundreds of thousands of ids.
   public let mapping: [String: String]
   public let mappingIsIdentity: Bool
   public let cls: Int32?
@@ -40,19 +42,24 @@ public struct GeneformerDictionaries: Sendable {
     medianPath = geneMedians
     cls = t.tokens["<cls>"]
     eos = t.tokens["<eos>"]
-    func isSpecial(_ k: String) -> Bool { k.hasPrefix("<") && k.hasSuffix(">") }
     if let raw = rawMapping {
-      var filtered: [String: String] = [:]
-      filtered.reserveCapacity(raw.count)
-      for (k, v) in raw where t.tokens[v] != nil && !isSpecial(v) { filtered[k] = v }
-      mapping = filtered
+      mapping = raw
       mappingIsIdentity = false
     } else {
       var identity: [String: String] = [:]
-      for k in t.order where !isSpecial(k) { identity[k.uppercased()] = k }
+      for k in t.order where !Self.isSpecial(k) { identity[k.uppercased()] = k }
       mapping = identity
       mappingIsIdentity = true
     }
+  }
+
+  static func isSpecial(_ k: String) -> Bool { k.hasPrefix("<") && k.hasSuffix(">") }
+
+  /// The token gene an (upper-cased) id maps to: the mapping's value when it is a token gene
+  /// other than a special token (upstream `__init__` L428–432), else nil.
+  public func tokenGene(for id: String) -> String? {
+    guard let v = mapping[id], tokens[v] != nil, !Self.isSpecial(v) else { return nil }
+    return v
   }
 }
 
@@ -87,7 +94,7 @@ struct GenePlan {
         id = String(id[..<dot])
         stripped += 1
       }
-      guard let target = d.mapping[id.uppercased()] else {
+      guard let target = d.tokenGene(for: id.uppercased()) else {
         unmapped += 1
         continue
       }
