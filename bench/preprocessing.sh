@@ -9,7 +9,9 @@
 #            counts; same flagged genes checked
 # Times are of the computation only (each tool reports it after reading the input); omics end-to-end
 # wall time (read + compute + write) is printed too.
-# Usage: bench/preprocessing.sh [mad] [kmeans] [normalize]   (default: mad kmeans)
+#   madlow   omics filter --mad in memory vs --low-memory (column-block streaming) on the MAD input:
+#            wall time, peak RSS against the size of X, same output checked
+# Usage: bench/preprocessing.sh [mad] [kmeans] [normalize] [madlow]   (default: mad kmeans)
 # env: WORK (inputs), N_INIT (k-means runs, default 1), OMICS_BIN (a built binary; skips the build)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -50,6 +52,18 @@ for w in $which; do
     pi=$(echo "$peer" | field inertia); oi=$(echo "$ours" | sed -n 's/.*inertia \([0-9.e+-]*\),.*/\1/p')
     printf 'k-means k=300 n_init=%s, 5393 genes x 6534 samples: sklearn %.2f s (inertia %s, %s iterations), omics %.2f s (end-to-end %.2f s; %s) -> %.2fx; inertia ratio omics/sklearn %.5f\n' \
       "$n_init" "$ps" "$pi" "$(echo "$peer" | field n_iter)" "$os" "$wall" "$(echo "$ours" | grep -o '[0-9]* iterations')" "$(echo "$ps / $os" | bc -l)" "$(echo "$oi / $pi" | bc -l)"
+    ;;
+  madlow)
+    in="$work/mad_6534x13237.h5ad"
+    xmb=$(python3 -c 'import h5py, sys; x = h5py.File(sys.argv[1])["X"]; print(round(x.size * x.dtype.itemsize / 2**20))' "$in")
+    for mode in memory stream; do
+      flag=""; [ "$mode" = stream ] && flag="--low-memory"
+      /usr/bin/time -f "%e %M" -o "$work/time_$mode.txt" "$bin" filter --mad $flag "$in" "$work/madlow_$mode.h5ad" --report "$work/madlow_$mode.tsv" -q
+      read -r secs kb < "$work/time_$mode.txt"
+      printf 'MAD filter 6534x13237 dense f32 (X %s MiB), %s: %.2f s wall, peak RSS %d MiB\n' "$xmb" "$mode" "$secs" "$((kb / 1024))"
+    done
+    same=$(cmp -s "$work/madlow_memory.tsv" "$work/madlow_stream.tsv" && echo yes || echo NO)
+    echo "same report (genes, MADs, kept) in both modes: $same"
     ;;
   normalize)
     in="$work/counts_100kx20k.h5ad"

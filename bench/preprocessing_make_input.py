@@ -16,7 +16,7 @@ which = set(sys.argv[2:]) or {"mad", "kmeans", "counts"}
 os.makedirs(work, exist_ok=True)
 rng = np.random.default_rng(3)
 
-if "mad" in which and not os.path.exists(f"{work}/mad_6534x13237.h5ad"):
+if ("mad" in which or "madlow" in which) and not os.path.exists(f"{work}/mad_6534x13237.h5ad"):
     n, g = 6534, 13237
     X = rng.standard_normal((n, g), dtype=np.float32)
     X *= rng.gamma(1.5, 1.0, size=g).astype(np.float32)

@@ -41,12 +41,14 @@ public enum HighlyVariableGenes {
     if case .dict(let d)? = m.uns["log1p"], case .array(let a)? = d["base"], a.values.count == 1 {
       logBase = a.values.double(at: 0)
     }
-    let x = DoubleMatrix.rows(of: matrix)
-    if let bad = x.firstNonFinite() {
-      throw OmicsError("\(Clustering.slotName(options.layer)) holds a NaN or infinite value at obs '\(m.obs.index[bad.row])', var '\(m.var.index[bad.col])'; HVG needs finite numbers")
+    if let bad = SeuratV3HighlyVariableGenes.scanValues(matrix).nonFinite {
+      throw OmicsError("\(Clustering.slotName(options.layer)) holds a non-finite value (\(bad)); HVG needs finite numbers")
     }
+    let transform: GroupedColumnSums.Transform =
+      options.flavor == .seurat ? .expm1(factor: logBase.map { Foundation.log($0) } ?? 1) : .identity
     guard let key = options.batchKey else {
-      return singleBatch(x, rows: Array(0..<x.rows), options, logBase: logBase, filterUnexpressed: false)
+      let sums = GroupedColumnSums(matrix, group: nil, groups: 1, transform: transform)
+      return singleBatch(sums, 0, rows: matrix.rows, options, filterUnexpressed: false)
     }
     guard let labels = m.obs.strings(key) else {
       throw OmicsError("no obs column named '\(key)' with batch labels (string or categorical)")
@@ -57,14 +59,18 @@ public enum HighlyVariableGenes {
     } else {
       batches = Array(Set(labels.compactMap { $0 })).sorted()
     }
-    let g = x.cols
+    let g = matrix.cols
+    let batchIndex = Dictionary(uniqueKeysWithValues: batches.enumerated().map { ($1, $0) })
+    let groupOfRow = labels.map { $0.flatMap { batchIndex[$0] } ?? -1 }
+    var batchSize = [Int](repeating: 0, count: batches.count)
+    for b in groupOfRow where b >= 0 { batchSize[b] += 1 }
+    let sums = GroupedColumnSums(matrix, group: groupOfRow, groups: batches.count, transform: transform)
     var sumMeans = [Double](repeating: 0, count: g), sumDisp = [Double](repeating: 0, count: g)
     var sumNorm = [Double](repeating: 0, count: g), nNorm = [Int](repeating: 0, count: g)
     var nDisp = [Int](repeating: 0, count: g)
     var counts = [Int](repeating: 0, count: g)
-    for b in batches {
-      let rows = labels.indices.filter { labels[$0] == b }
-      let r = singleBatch(x, rows: rows, options, logBase: logBase, filterUnexpressed: true)
+    for b in batches.indices {
+      let r = singleBatch(sums, b, rows: batchSize[b], options, filterUnexpressed: true)
       for j in 0..<g {
         sumMeans[j] += r.means[j]
         if !r.dispersions[j].isNaN { sumDisp[j] += r.dispersions[j]; nDisp[j] += 1 }
@@ -100,22 +106,12 @@ public enum HighlyVariableGenes {
     mean > o.minMean && mean < o.maxMean && disp > o.minDisp && disp < o.maxDisp
   }
 
-  static func singleBatch(_ x: DoubleMatrix, rows: [Int], _ options: Options, logBase: Double?, filterUnexpressed: Bool) -> Result {
-    let g = x.cols, n = rows.count
-    var sum = [Double](repeating: 0, count: g), sq = [Double](repeating: 0, count: g)
-    var expressed = [Bool](repeating: false, count: g)
+  /// One batch's statistics from its column sums (group `b` of `sums`, `n` rows).
+  static func singleBatch(_ sums: GroupedColumnSums, _ b: Int, rows n: Int, _ options: Options, filterUnexpressed: Bool) -> Result {
+    let g = sums.cols
+    let sum = Array(sums.sums[(b * g)..<((b + 1) * g)]), sq = Array(sums.squares[(b * g)..<((b + 1) * g)])
+    let expressed = sums.positives[(b * g)..<((b + 1) * g)].map { $0 > 0 }
     let seurat = options.flavor == .seurat
-    let scale = logBase.map { Foundation.log($0) } ?? 1
-    for r in rows {
-      let row = x.base + r * g
-      for j in 0..<g {
-        var v = row[j]
-        if v > 0 { expressed[j] = true }
-        if seurat { v = Foundation.expm1(v * scale) }
-        sum[j] += v
-        sq[j] += v * v
-      }
-    }
     let genes = filterUnexpressed ? (0..<g).filter { expressed[$0] } : Array(0..<g)
     var means = [Double](repeating: 0, count: g), disp = [Double](repeating: 0, count: g)
     var norm = [Double](repeating: 0, count: g)
