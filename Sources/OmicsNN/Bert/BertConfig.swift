@@ -1,0 +1,100 @@
+import Foundation
+import OmicsCore
+
+/// The fields of a Hugging Face `config.json` for a BERT model (`model_type: "bert"`) that the
+/// forward pass needs. Both styles are read: transformers 4.x (`torch_dtype`) and 5.x (`dtype`
+/// plus extra keys); unknown keys are ignored.
+public struct BertConfig: Sendable, Equatable {
+  public var vocabSize: Int
+  public var hiddenSize: Int
+  public var layers: Int
+  public var heads: Int
+  public var intermediateSize: Int
+  public var maxPositions: Int
+  public var typeVocabSize: Int
+  public var layerNormEps: Double
+  public var activation: Activation
+  public var padTokenId: Int
+  public var architectures: [String]
+  /// `BertForSequenceClassification`: number of labels (from `id2label` or `num_labels`).
+  public var numLabels: Int?
+
+  /// `hidden_act` as transformers' `ACT2FN` maps it.
+  public enum Activation: String, Sendable {
+    case relu
+    case gelu  // exact erf GELU
+    case geluTanh = "gelu_new"  // also gelu_pytorch_tanh
+  }
+
+  public init(
+    vocabSize: Int, hiddenSize: Int, layers: Int, heads: Int, intermediateSize: Int, maxPositions: Int,
+    typeVocabSize: Int = 2, layerNormEps: Double = 1e-12, activation: Activation = .relu, padTokenId: Int = 0,
+    architectures: [String] = ["BertForMaskedLM"], numLabels: Int? = nil
+  ) {
+    self.vocabSize = vocabSize
+    self.hiddenSize = hiddenSize
+    self.layers = layers
+    self.heads = heads
+    self.intermediateSize = intermediateSize
+    self.maxPositions = maxPositions
+    self.typeVocabSize = typeVocabSize
+    self.layerNormEps = layerNormEps
+    self.activation = activation
+    self.padTokenId = padTokenId
+    self.architectures = architectures
+    self.numLabels = numLabels
+  }
+
+  /// Size of one attention head.
+  public var headSize: Int { hiddenSize / heads }
+
+  /// Reads and checks `path` (a config.json).
+  public static func read(_ path: String) throws -> BertConfig {
+    guard let data = FileManager.default.contents(atPath: path) else { throw OmicsError(file: path, "cannot read") }
+    guard let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+      throw OmicsError(file: path, "not a JSON object")
+    }
+    return try parse(json, file: path)
+  }
+
+  static func parse(_ json: [String: Any], file: String) throws -> BertConfig {
+    func int(_ key: String, default value: Int? = nil) throws -> Int {
+      if let n = json[key] as? NSNumber, n.doubleValue == n.doubleValue.rounded() { return n.intValue }
+      if let value { return value }
+      throw OmicsError(file: file, location: key, "missing or not an integer")
+    }
+    if let type = json["model_type"] as? String, type != "bert" {
+      throw OmicsError(file: file, location: "model_type", "is '\(type)'; only BERT models are supported")
+    }
+    let act = (json["hidden_act"] as? String) ?? "gelu"
+    let activation: Activation
+    switch act {
+    case "relu": activation = .relu
+    case "gelu": activation = .gelu
+    case "gelu_new", "gelu_pytorch_tanh": activation = .geluTanh
+    default: throw OmicsError(file: file, location: "hidden_act", "'\(act)' is not supported (relu, gelu, gelu_new)")
+    }
+    if let position = json["position_embedding_type"] as? String, position != "absolute" {
+      throw OmicsError(file: file, location: "position_embedding_type", "'\(position)' is not supported (absolute)")
+    }
+    var labels: Int?
+    if let id2label = json["id2label"] as? [String: Any] { labels = id2label.count }
+    if let n = json["num_labels"] as? NSNumber { labels = n.intValue }
+    let config = BertConfig(
+      vocabSize: try int("vocab_size"), hiddenSize: try int("hidden_size"), layers: try int("num_hidden_layers"),
+      heads: try int("num_attention_heads"), intermediateSize: try int("intermediate_size"),
+      maxPositions: try int("max_position_embeddings", default: 512), typeVocabSize: try int("type_vocab_size", default: 2),
+      layerNormEps: (json["layer_norm_eps"] as? NSNumber)?.doubleValue ?? 1e-12, activation: activation,
+      padTokenId: try int("pad_token_id", default: 0), architectures: (json["architectures"] as? [String]) ?? ["BertForMaskedLM"],
+      numLabels: labels)
+    for (name, v) in [("vocab_size", config.vocabSize), ("hidden_size", config.hiddenSize), ("num_hidden_layers", config.layers),
+                      ("num_attention_heads", config.heads), ("intermediate_size", config.intermediateSize),
+                      ("max_position_embeddings", config.maxPositions), ("type_vocab_size", config.typeVocabSize)] where v < 1 {
+      throw OmicsError(file: file, location: name, "must be at least 1, got \(v)")
+    }
+    guard config.hiddenSize % config.heads == 0 else {
+      throw OmicsError(file: file, location: "hidden_size", "\(config.hiddenSize) is not a multiple of num_attention_heads \(config.heads)")
+    }
+    return config
+  }
+}
