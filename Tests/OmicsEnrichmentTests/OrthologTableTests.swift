@@ -73,7 +73,9 @@ import Testing
       _ = try OrthologTable.read(path: path)
     }
     try "symbol,other\nA,B\n".write(toFile: path, atomically: true, encoding: .utf8)
-    #expect(throws: OmicsError(file: path, location: "line 1", "not an ortholog table: no 'Gene stable ID' column")) {
+    #expect(throws: OmicsError(file: path, location: "line 1",
+      "not an ortholog table: the header matches none of HCOP 15/16-column, MGI HOM_MouseHumanSequence.rpt, "
+        + "Ensembl BioMart ('Gene stable ID', …), NCBI gene_orthologs ('#tax_id', …)")) {
       _ = try OrthologTable.read(path: path)
     }
   }

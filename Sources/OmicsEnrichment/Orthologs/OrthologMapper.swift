@@ -4,7 +4,8 @@ import OmicsIO
 /// Maps gene identifiers from the source to the target species of an ``OrthologTable`` under a
 /// policy, and gene sets through it with per-set counts.
 ///
-/// Matching: a gene that is a source stable id in the table is matched by id; otherwise by source
+/// Matching: a gene that is a source id in the table (stable id, or an alias such as an NCBI GeneID,
+/// `HGNC:…` or `MGI:…` id) is matched by id; otherwise by source
 /// symbol (exactly, or ignoring case with `caseInsensitive`, counted separately). Targets are
 /// written as symbols (or ids with `targetIDs`; a pair missing the wanted identifier is skipped).
 public struct OrthologMapper: Sendable {
@@ -57,6 +58,7 @@ public struct OrthologMapper: Sendable {
       }
       guard keep, let target = targetIDs ? edge.targetID : edge.targetSymbol else { continue }
       byID[edge.sourceID, default: []].append(target)
+      for alias in edge.sourceAliases where alias != edge.sourceID { byID[alias, default: []].append(target) }
       if let symbol = edge.sourceSymbol {
         bySymbol[symbol, default: []].append(target)
         folded[symbol.uppercased(), default: []].append(target)

@@ -58,13 +58,7 @@ struct Orthologs: ParsableCommand {
     func run() throws {
       global.apply()
       try runReportingErrors {
-        let orthologs = try OrthologTable.read(path: table)
-        guard to.lowercased() == orthologs.targetSpecies else {
-          throw OmicsError(file: table, "unknown target species '\(to)': this table maps to \(orthologs.targetSpecies)")
-        }
-        if let source = orthologs.sourceSpecies, source != from.lowercased() {
-          throw OmicsError(file: table, "unknown source species '\(from)': this table maps from \(source)")
-        }
+        let orthologs = try OrthologTable.read(path: table, from: from, to: to)
         let sets = try GeneSetReader.read(path: input)
         let chosen: OrthologMapper.Policy
         switch policy {
