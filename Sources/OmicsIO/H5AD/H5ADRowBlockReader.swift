@@ -169,11 +169,22 @@ public final class H5ADBufferedBlockReader: @unchecked Sendable {
       }
       return
     }
-    // branch-free range check (vectorizes); the failing position is looked up only when something is wrong
+    // range check as an unsigned maximum (negative indices become huge), 8 lanes at a time; the
+    // failing position is looked up only when something is wrong
     let limit = UInt32(cols)
-    var flag: UInt8 = 0
-    for k in 0..<n { flag |= UInt32(bitPattern: idx[k]) >= limit ? 1 : 0 }
-    if flag != 0, let bad = (0..<n).first(where: { idx[$0] < 0 || Int(idx[$0]) >= cols }) {
+    let raw = UnsafeRawPointer(idx)
+    var lanesMax = SIMD8<UInt32>(repeating: 0)
+    var k = 0
+    while k + 8 <= n {
+      lanesMax = pointwiseMax(lanesMax, raw.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<UInt32>.self))
+      k += 8
+    }
+    var largest = lanesMax.max()
+    while k < n {
+      largest = max(largest, UInt32(bitPattern: idx[k]))
+      k += 1
+    }
+    if largest >= limit, let bad = (0..<n).first(where: { idx[$0] < 0 || Int(idx[$0]) >= cols }) {
       throw indices.error("index \(idx[bad]) at position \(bad) is out of range 0..<\(cols)")
     }
   }
