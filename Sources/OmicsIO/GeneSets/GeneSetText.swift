@@ -113,17 +113,40 @@ enum GeneSetText {
     return "'\(text.prefix(limit))…'"
   }
 
-  /// True for a symbol that looks like a spreadsheet-converted date (`1-MAR`, `2-Sep`, `10-dec`): Excel
-  /// turns MARCH1, SEPT2, DEC1 … into dates (24 such symbols occur in XGSEA's homology lists). The
-  /// current HGNC symbols are MARCHF1, SEPTIN2, DELEC1 ….
+  /// True for a symbol that looks like a spreadsheet-converted date. Excel turns MARCH1, SEPT2,
+  /// DEC1 … into dates (24 such symbols occur in XGSEA's homology lists; the current HGNC symbols
+  /// are MARCHF1, SEPTIN2, DELEC1 …), shown as `1-MAR`, `2-Sep`, `10-dec`, `Mar-01`, `1-Mar-2023`,
+  /// or, after a round trip through a date column, `2023-09-01` or `9/1/2023`. Recognised:
+  /// - day-month: 1–2 digits, `-`, a three-letter month (any case), optionally `-` and a 2- or
+  ///   4-digit year;
+  /// - month-day: a three-letter month, `-`, 1–2 digits;
+  /// - ISO dates `YYYY-MM-DD` (month 01–12, day 01–31);
+  /// - slashed dates `M/D/YY`, `M/D/YYYY`, `D/M/YYYY` (1–2, 1–2 and 2 or 4 digits).
   static func looksLikeSpreadsheetDate(_ gene: String) -> Bool {
     let utf8 = gene.utf8
-    guard utf8.count >= 5 && utf8.count <= 6, utf8.contains(UInt8(ascii: "-")) else { return false }
+    guard utf8.count >= 5 && utf8.count <= 11 else { return false }
+    func digits<S: StringProtocol>(_ s: S, _ counts: ClosedRange<Int>) -> Bool {
+      counts.contains(s.utf8.count) && s.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    }
+    func month<S: StringProtocol>(_ s: S) -> Bool { s.utf8.count == 3 && spreadsheetMonths.contains(s.lowercased()) }
+    if utf8.contains(UInt8(ascii: "/")) {
+      let parts = gene.split(separator: "/", omittingEmptySubsequences: false)
+      return parts.count == 3 && digits(parts[0], 1...2) && digits(parts[1], 1...2)
+        && (digits(parts[2], 2...2) || digits(parts[2], 4...4))
+    }
+    guard utf8.contains(UInt8(ascii: "-")) else { return false }
     let parts = gene.split(separator: "-", omittingEmptySubsequences: false)
-    guard parts.count == 2, (1...2).contains(parts[0].utf8.count),
-      parts[0].utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
-    else { return false }
-    return spreadsheetMonths.contains(parts[1].lowercased())
+    if parts.count == 2 {
+      return (digits(parts[0], 1...2) && month(parts[1])) || (month(parts[0]) && digits(parts[1], 1...2))
+    }
+    guard parts.count == 3 else { return false }
+    if digits(parts[0], 1...2) && month(parts[1]) { return digits(parts[2], 2...2) || digits(parts[2], 4...4) }
+    if digits(parts[0], 4...4) && digits(parts[1], 2...2) && digits(parts[2], 2...2),
+      let m = Int(parts[1]), let d = Int(parts[2])
+    {
+      return (1...12).contains(m) && (1...31).contains(d)
+    }
+    return false
   }
 
   private static let spreadsheetMonths: Set<String> = [
