@@ -1,7 +1,7 @@
 import Foundation
 import OmicsCore
 import OmicsIO
-import OmicsPreprocessing
+@testable import OmicsPreprocessing
 import Testing
 
 /// scanpy `normalize_total` (fixed target, median target, exclude_highly_expressed) and `log1p`, to 1e-6 relative.
@@ -48,5 +48,31 @@ import Testing
     #expect(throws: OmicsError("X holds a NaN or infinite value in obs 's5'; normalize needs finite numbers")) {
       _ = try Normalization.apply(&m, .init(targetSum: 1e4))
     }
+  }
+}
+
+/// The vectorized log1p used by `omics normalize --log1p` against libm's log1pf.
+@Suite struct FastLog1pTests {
+  @Test func withinTwoUlpOfLibm() {
+    var values: [Float] = [0, 1e-30, 1e-10, 1e-7, 5e-7, 1e-3, 0.5, 1, 2, 3.99, 1e4, 1e6, 3e29]
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    for _ in 0..<200_000 {
+      state = state &* 6364136223846793005 &+ 1442695040888963407
+      let u = Float(state >> 40) / Float(1 << 24)
+      values.append(powf(10, u * 12 - 6))  // 1e-6 … 1e6, log-uniform
+    }
+    var out = values
+    out.withUnsafeMutableBufferPointer { FastLog1p.apply($0.baseAddress!, $0.count) }
+    var worst: Float = 0
+    for (x, y) in zip(values, out) {
+      let exact = log1pf(x)
+      let ulp = max(exact.ulp, Float.leastNormalMagnitude)
+      worst = max(worst, abs(y - exact) / ulp)
+    }
+    #expect(worst <= 2, "max error \(worst) ulp")
+    var special: [Float] = [-0.5, .infinity, .nan, -2, 4]
+    special.withUnsafeMutableBufferPointer { FastLog1p.apply($0.baseAddress!, $0.count) }
+    #expect(special[0] == log1pf(-0.5) && special[1] == .infinity && special[2].isNaN && special[3].isNaN)
+    #expect(abs(special[4] - log1pf(4)) <= log1pf(4).ulp * 2)
   }
 }
