@@ -204,16 +204,17 @@ public enum SeuratV3HighlyVariableGenes {
         var bad: Double?
         var integers = true
         Parallel.forEachChunk(p.count, minimumPerChunk: 1 << 16) { range in
-          var localIntegers = true
-          var localBad: Double?
+          // branch-free counts so the loop vectorizes; the offending value is looked up only if any
+          var nonFinite = 0, nonInteger = 0
           for i in range {
             let v = p[i].asDouble
-            if !v.isFinite { localBad = v; break }
-            if localIntegers && (v < 0 || v.rounded(.towardZero) != v) { localIntegers = false }
+            nonFinite &+= v.isFinite ? 0 : 1
+            nonInteger &+= v >= 0 && v == v.rounded(.towardZero) ? 0 : 1
           }
+          let localBad = nonFinite > 0 ? range.lazy.map { p[$0].asDouble }.first { !$0.isFinite } : nil
           lock.lock()
           if bad == nil { bad = localBad }
-          integers = integers && localIntegers
+          integers = integers && nonInteger == 0
           lock.unlock()
         }
         return (bad, integers)
