@@ -36,7 +36,7 @@ import Testing
 
   @Test func helpHasAnExample() throws {
     let r = try CLIRunner.run(["ora", "--help"])
-    #expect(r.stdout.contains("omics ora --genes up_genes.txt --gene-sets h.all.gmt --universe expressed.txt"))
+    #expect(r.stdout.contains("omics ora --genes up_genes.txt --gene-sets h.all.gmt \\\n    --universe expressed.txt --min-size 10 --max-size 500 --out ora.tsv\n"))
   }
 
   @Test func badInputFailsInOneLineAndWritesNothing() throws {

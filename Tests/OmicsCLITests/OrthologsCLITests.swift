@@ -126,4 +126,10 @@ import Testing
     #expect(r.stderr == "error: \(dir)/t.txt: line 2: expected 8 fields, found 1\n")
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["bad.rnk", "s.gmt", "t.txt"])
   }
+
+  @Test func helpHasExamples() throws {
+    let r = try CLIRunner.run(["orthologs", "map", "--help"])
+    #expect(r.stdout.contains("omics orthologs map --table HOM_MouseHumanSequence.rpt \\\n    --from mouse --to human de_mouse.rnk de_human.rnk\n"))
+    #expect(r.stdout.contains("--from mouse --to human --aggregate sum counts_mouse.h5ad counts_human.h5ad\n"))
+  }
 }

@@ -36,8 +36,8 @@ extension OrthologMapper {
   /// How several input scores that land on one output gene of a ranked list become one.
   public enum RankCollapse: String, Sendable, CaseIterable {
     /// The score of largest absolute value; on an exact tie of |score| the input ranked higher
-    /// (so +s before −s) wins. The default: it keeps the strongest evidence, like collapsing
-    /// probes to genes by the maximum |statistic| (GSEA's "Max_probe" for signed statistics).
+    /// (so +s before −s) wins. The default: it keeps the strongest evidence, like GSEA's
+    /// `Abs_max_of_probes` collapsing mode.
     case maxAbs = "max-abs"
     /// The arithmetic mean of the scores.
     case mean

@@ -23,7 +23,8 @@ struct ORA: ParsableCommand {
       and renamed.
 
       Example:
-        omics ora --genes up_genes.txt --gene-sets h.all.gmt --universe expressed.txt --min-size 10 --max-size 500 --out ora.tsv
+        omics ora --genes up_genes.txt --gene-sets h.all.gmt \\
+          --universe expressed.txt --min-size 10 --max-size 500 --out ora.tsv
       """)
 
   @Option(help: "Query genes, one per line.")

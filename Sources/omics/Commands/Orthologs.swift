@@ -41,10 +41,15 @@ struct Orthologs: ParsableCommand {
         repaired (MARCHF1, SEPTIN2, …). Outputs are written under a temporary name and renamed.
 
         Examples:
-          omics orthologs map --table ensembl_biomart_human_to_mouse.csv --from human --to mouse h.all.gmt h.mouse.gmt
-          omics orthologs map --table human_mouse_hcop_fifteen_column.txt --from human --to mouse --policy min-support --min-support 3 c2.gmt c2.mouse.gmt
-          omics orthologs map --table HOM_MouseHumanSequence.rpt --from mouse --to human de_mouse.rnk de_human.rnk
-          omics orthologs map --table human_all_hcop_sixteen_column.txt --from mouse --to human --aggregate sum counts_mouse.h5ad counts_human.h5ad
+          omics orthologs map --table ensembl_biomart_human_to_mouse.csv \\
+            --from human --to mouse h.all.gmt h.mouse.gmt
+          omics orthologs map --table human_mouse_hcop_fifteen_column.txt \\
+            --from human --to mouse --policy min-support --min-support 3 \\
+            c2.gmt c2.mouse.gmt
+          omics orthologs map --table HOM_MouseHumanSequence.rpt \\
+            --from mouse --to human de_mouse.rnk de_human.rnk
+          omics orthologs map --table human_all_hcop_sixteen_column.txt \\
+            --from mouse --to human --aggregate sum counts_mouse.h5ad counts_human.h5ad
         """)
 
     @Option(help: "Ortholog table (HCOP 15/16-column, MGI HOM_MouseHumanSequence.rpt, BioMart export, NCBI gene_orthologs, HCOP pairs).")
