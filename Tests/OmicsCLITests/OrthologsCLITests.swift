@@ -132,4 +132,21 @@ import Testing
     #expect(r.stdout.contains("omics orthologs map --table HOM_MouseHumanSequence.rpt \\\n    --from mouse --to human de_mouse.rnk de_human.rnk\n"))
     #expect(r.stdout.contains("--from mouse --to human --aggregate sum counts_mouse.h5ad counts_human.h5ad\n"))
   }
+
+  @Test func grpAndGmxInputsBecomeGMT() throws {
+    let dir = FixturePaths.temporaryDirectory()
+    try "# a comment\nTP53\nMARCHF1\n1-MAR\n".write(toFile: dir + "/MY_SET.grp", atomically: true, encoding: .utf8)
+    try "A\tB\nna\tna\nTP53\tSEPTIN2\nCD8B\t\n".write(toFile: dir + "/two.gmx", atomically: true, encoding: .utf8)
+    var r = try CLIRunner.run([
+      "orthologs", "map", "--table", Self.hcop15, "--from", "human", "--to", "mouse", dir + "/MY_SET.grp", dir + "/m.gmt", "-q",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(try String(contentsOfFile: dir + "/m.gmt", encoding: .utf8) == "MY_SET\tna\tTrp53\tMarchf1\n")
+    #expect(try String(contentsOfFile: dir + "/m.gmt.counts.tsv", encoding: .utf8).hasSuffix("MY_SET\t3\t2\t1\t0\t0\t1\t2\n"))
+    r = try CLIRunner.run([
+      "orthologs", "map", "--table", Self.hcop15, "--from", "human", "--to", "mouse", dir + "/two.gmx", dir + "/g.gmt", "-q",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(try String(contentsOfFile: dir + "/g.gmt", encoding: .utf8) == "A\tna\tTrp53\tCd8b1\nB\tna\tSeptin2\n")
+  }
 }

@@ -100,6 +100,16 @@ import Testing
     #expect(back.targetSymbol == "TP53" && back.percentIdentity == 77.3 && back.type == .oneToOne)
   }
 
+  @Test func biomaRtAttributeNames() throws {
+    // R biomaRt getBM() output written by write.csv: attribute names, row-name column, quotes, NA.
+    let t = try OrthologTable.read(path: Self.fixture("biomaRt_getBM_human_mouse.csv"), from: "human", to: "mouse")
+    #expect(t.layout == .biomart && t.targetSpecies == "mouse")
+    #expect(Self.summary(t) == ["CD8B>Cd8b1 1:n 1", "FCGR3A>Fcgr3 1:n 1", "FCGR3A>Fcgr4 1:n 1", "TP53>Trp53 1:1 1"])
+    #expect(t.genesWithoutOrtholog == 1)
+    let tp53 = try #require(t.edges.first { $0.sourceSymbol == "TP53" })
+    #expect(tp53.highConfidence == true && tp53.percentIdentity == 77.5 && tp53.percentIdentityReverse == 77.3)
+  }
+
   @Test func ncbiGeneOrthologs() throws {
     let path = Self.fixture("gene_orthologs")
     let t = try OrthologTable.read(path: path, from: "human", to: "mouse")

@@ -40,6 +40,33 @@ struct OrthologTableParser {
     var cleaned = header.map { $0.trimmingSpaces }
     if let first = cleaned.first, first.hasPrefix("\u{FEFF}") { cleaned[0] = String(first.dropFirst()) }
     for (i, name) in cleaned.enumerated() where columns[name.lowercased()] == nil { columns[name.lowercased()] = i }
+    // biomaRt `getBM` output (attribute names instead of display names): rename to the display
+    // names of a BioMart web export so one parser reads both.
+    if columns["ensembl_gene_id"] != nil, columns["gene stable id"] == nil,
+      let homolog = cleaned.first(where: { $0.lowercased().hasSuffix("_homolog_ensembl_gene") })
+    {
+      let prefix = String(homolog.lowercased().dropLast("_homolog_ensembl_gene".count))
+      let sp = OrthologSpecies.canonicalName(prefix) ?? prefix
+      let renames: [(String, String)] = [
+        ("ensembl_gene_id", "gene stable id"),
+        ("external_gene_name", "gene name"),
+        ("hgnc_symbol", "gene name"),
+        ("mgi_symbol", "gene name"),
+        ("\(prefix)_homolog_ensembl_gene", "\(sp) gene stable id"),
+        ("\(prefix)_homolog_associated_gene_name", "\(sp) gene name"),
+        ("\(prefix)_homolog_orthology_type", "\(sp) homology type"),
+        ("\(prefix)_homolog_orthology_confidence", "\(sp) orthology confidence [0 low, 1 high]"),
+        ("\(prefix)_homolog_perc_id", "%id. target \(sp) gene identical to query gene"),
+        ("\(prefix)_homolog_perc_id_r1", "%id. query gene identical to target \(sp) gene"),
+      ]
+      for (attribute, display) in renames {
+        if let i = columns[attribute], columns[display] == nil { columns[display] = i }
+      }
+      cleaned = cleaned.map { name in
+        renames.first { $0.0 == name.lowercased() && $0.1.hasSuffix(" gene stable id") && $0.1 != "gene stable id" }
+          .map { _ in sp + " gene stable ID" } ?? name
+      }
+    }
     self.columns = columns
     self.headerWidth = cleaned.count
     func has(_ names: String...) -> Bool { names.allSatisfy { columns[$0] != nil } }
@@ -137,7 +164,7 @@ struct OrthologTableParser {
       }
       let species = String(targetColumn.dropLast(" gene stable ID".count)).lowercased()
       speciesPrefix = species
-      var required = ["gene name", "\(species) gene name"]
+      var required = ["\(species) gene name"]
       if !isPairs { required.append("\(species) homology type") }
       for name in required where columns[name] == nil {
         throw fail("missing required column '\(name)'")
@@ -158,7 +185,7 @@ struct OrthologTableParser {
   func field(_ fields: [String], _ name: String) -> String? {
     guard let i = columns[name], i < fields.count else { return nil }
     let v = fields[i].trimmingSpaces
-    return v.isEmpty || v == "-" ? nil : v
+    return v.isEmpty || v == "-" || v == "NA" ? nil : v
   }
 
   mutating func add(_ fields: [String], line: Int) throws {
