@@ -2,9 +2,9 @@
 ///
 /// Keys are order-preserving 64-bit images of the float64 values. The sort is an LSD radix sort on
 /// the key's high 32 bits less the cell's smallest high half, packed with the entry's position
-/// (`(high32 − min) << 32 | position`): two passes over the offset's significant bits, 8-bit digits
-/// when there are ≤ 16 of them, else 11-bit digits over the top 22 (a digit every key shares is
-/// skipped). Runs of entries equal in the sorted bits are then put in full
+/// (`(high32 − min) << 32 | position`): 8-bit digits over the offset's significant bits when there
+/// are ≤ 16 of them, else two 11-bit digits over the top 22 (cells of ≥ 1,024 values) or three
+/// 8-bit digits over the top 24 (a digit every key shares is skipped). Runs of entries equal in the sorted bits are then put in full
 /// 64-bit order: exact ties are already in order, short runs get a stable insertion sort, long ones
 /// a comparison sort on (key, position). LSD radix sorting is stable, so equal values keep the
 /// order they came in.
@@ -14,7 +14,7 @@ struct RankSorter {
   private var packed: [UInt64] = []
   private var scratch: [UInt64] = []
   private var tokenCopy: [Int32] = []
-  private var histogram = [UInt32](repeating: 0, count: 2 * 2048)
+  private var histogram = [UInt32](repeating: 0, count: 2 * 2048)  // or 3 × 256
 
   /// The sort key of `x` such that ascending keys = descending x (NaN never reaches here).
   @inline(__always)
@@ -50,23 +50,34 @@ struct RankSorter {
               highest = max(highest, k)
             }
             for i in 0..<n { p0[i] = (keys[i] >> 32 &- lowest) << 32 | UInt64(i) }
-            // radix on the highest bits of that offset: all of them when ≤ 16 (two 8-bit digits),
-            // else the top 22 (two 11-bit digits)
+            // radix on the highest bits of that offset: all of them when ≤ 16 (8-bit digits); else
+            // the top 22 (two 11-bit digits) for long cells, the top 24 (three 8-bit digits) for
+            // short ones, whose histograms would cost more than the extra pass
             let bits = 64 - (highest &- lowest).leadingZeroBitCount
-            let digitBits = bits <= 16 ? 8 : 11
-            let low = max(0, bits - 2 * digitBits)
+            let digitBits = bits <= 16 || n < 1024 ? 8 : 11
+            let digits = bits <= 16 ? 2 : (digitBits == 8 ? 3 : 2)
+            let low = max(0, bits - digits * digitBits)
             let mask = UInt64(1 << digitBits - 1)
             let buckets = 1 << digitBits
-            let shift0 = UInt64(32 + low), shift1 = shift0 + UInt64(digitBits)
+            let shift0 = UInt64(32 + low), shift1 = shift0 + UInt64(digitBits), shift2 = shift1 + UInt64(digitBits)
             var src = p0, dst = s0
             if bits > 0 {
-              for b in 0..<(2 * buckets) { hp[b] = 0 }
-              for i in 0..<n {
-                let v = p0[i]
-                hp[Int((v >> shift0) & mask)] &+= 1
-                hp[buckets &+ Int((v >> shift1) & mask)] &+= 1
+              for b in 0..<(digits * buckets) { hp[b] = 0 }
+              if digits == 2 {
+                for i in 0..<n {
+                  let v = p0[i]
+                  hp[Int((v >> shift0) & mask)] &+= 1
+                  hp[buckets &+ Int((v >> shift1) & mask)] &+= 1
+                }
+              } else {
+                for i in 0..<n {
+                  let v = p0[i]
+                  hp[Int((v >> shift0) & mask)] &+= 1
+                  hp[buckets &+ Int((v >> shift1) & mask)] &+= 1
+                  hp[2 &* buckets &+ Int((v >> shift2) & mask)] &+= 1
+                }
               }
-              for d in 0..<2 {
+              for d in 0..<digits {
                 let base = d * buckets
                 var trivial = false
                 for b in 0..<buckets where hp[base + b] != 0 {
@@ -80,7 +91,7 @@ struct RankSorter {
                   hp[base + b] = sum
                   sum += c
                 }
-                let shift = d == 0 ? shift0 : shift1
+                let shift = d == 0 ? shift0 : (d == 1 ? shift1 : shift2)
                 for i in 0..<n {
                   let v = src[i]
                   let b = base &+ Int((v >> shift) & mask)

@@ -506,10 +506,12 @@ public final class TranscriptomeTokenizer {
                   var previous: Int32 = -1
                   var cellNonCount = 0
                   var done = false
+                  let table = hi - lo >= 256
                   if !plan.hasCollisions {
                     // v / nc × 10,000 for whole counts below 64, computed once per cell (same
-                    // operations, so the same float64 results); one division per value remains
-                    for j in 0..<64 { qp[j] = Double(j) / nc * 10_000 }
+                    // operations, so the same float64 results) when the row is long enough to
+                    // pay for it; one division per value remains
+                    if table { for j in 0..<64 { qp[j] = Double(j) / nc * 10_000 } }
                     // pass 1: the mapped, non-zero entries (branch-free compaction)
                     var unsorted: UInt8 = 0
                     var m = 0
@@ -540,7 +542,7 @@ public final class TranscriptomeTokenizer {
                           suspicious |= whole ? 0 : 1
                           small = whole && j < 64 ? Int(j) : 64
                         }
-                        let q = small < 64 ? qp[small] : v / nc * 10_000
+                        let q = table && small < 64 ? qp[small] : v / nc * 10_000
                         kp[i] = RankSorter.descendingKey(q / colMedian[Int(cc[i])])
                       }
                       if suspicious == 0 {
@@ -576,7 +578,7 @@ public final class TranscriptomeTokenizer {
                         if firstBad == nil { firstBad = (r, Int(col), v) }
                         if refuse || v.isNaN { keep = false }
                       }
-                      let q = small < 64 ? qp[small] : v / nc * 10_000
+                      let q = table && small < 64 ? qp[small] : v / nc * 10_000
                       let x = q / colMedian[Int(col)]
                       kp[n] = RankSorter.descendingKey(x)
                       tp[n] = token
