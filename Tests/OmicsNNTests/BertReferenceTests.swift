@@ -103,6 +103,20 @@ struct BertReferenceTests {
     #expect(worst <= 1e-5, "gene embeddings max |Δ| \(worst)")
   }
 
+  /// Writing the loaded fixture back reproduces transformers' `model.safetensors` byte for byte.
+  @Test func savedCheckpointIsByteIdenticalToSavePretrained() throws {
+    let model = try Self.model()
+    let dir = FixturePaths.temporaryDirectory() + "/saved"
+    try model.save(to: dir)
+    let ours = try Data(contentsOf: URL(fileURLWithPath: dir + "/model.safetensors"))
+    let theirs = try Data(contentsOf: URL(fileURLWithPath: try #require(FixturePaths.shared("bert/micro")) + "/model/model.safetensors"))
+    #expect(ours.count == theirs.count)
+    #expect(ours == theirs)
+    let again = try BertEncoder.load(directory: dir)
+    #expect(again.config == model.config)
+    #expect(again.store.values == model.store.values)
+  }
+
   @Test func badCheckpointsAreNamed() throws {
     let dir = FixturePaths.temporaryDirectory()
     let source = try #require(FixturePaths.shared("bert/micro")) + "/model"

@@ -48,6 +48,23 @@ public struct BertConfig: Sendable, Equatable {
   /// Size of one attention head.
   public var headSize: Int { hiddenSize / heads }
 
+  /// The config.json object transformers 4.46 and 5.x both load (the released V2 key set).
+  public var json: [String: Any] {
+    var out: [String: Any] = [
+      "architectures": architectures, "attention_probs_dropout_prob": 0.1, "classifier_dropout": NSNull(),
+      "hidden_act": activation.rawValue, "hidden_dropout_prob": 0.1, "hidden_size": hiddenSize, "initializer_range": 0.02,
+      "intermediate_size": intermediateSize, "layer_norm_eps": layerNormEps, "max_position_embeddings": maxPositions,
+      "model_type": "bert", "num_attention_heads": heads, "num_hidden_layers": layers, "pad_token_id": padTokenId,
+      "position_embedding_type": "absolute", "torch_dtype": "float32", "transformers_version": "4.46.3",
+      "type_vocab_size": typeVocabSize, "use_cache": true, "vocab_size": vocabSize,
+    ]
+    if let numLabels {
+      out["id2label"] = Dictionary(uniqueKeysWithValues: (0..<numLabels).map { ("\($0)", "LABEL_\($0)") })
+      out["label2id"] = Dictionary(uniqueKeysWithValues: (0..<numLabels).map { ("LABEL_\($0)", $0) })
+    }
+    return out
+  }
+
   /// Reads and checks `path` (a config.json).
   public static func read(_ path: String) throws -> BertConfig {
     guard let data = FileManager.default.contents(atPath: path) else { throw OmicsError(file: path, "cannot read") }

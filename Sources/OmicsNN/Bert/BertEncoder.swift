@@ -107,6 +107,13 @@ public final class BertEncoder {
     return BertEncoder(config: config, store: store, hasMaskedLMHead: mlm)
   }
 
+  /// Writes `dir/config.json` and `dir/model.safetensors` as `save_pretrained` does (tied decoder
+  /// tensors omitted, tensors ordered by dtype then name, `{"format":"pt"}` metadata), so that
+  /// transformers loads the folder unchanged; the folder appears only when complete.
+  public func save(to dir: String) throws {
+    try Checkpoint.save(store, config: config.json, to: dir)
+  }
+
   private func offset(_ name: String) -> Int {
     guard let e = store.entry(name) else { preconditionFailure("BERT tensor \(name) not registered") }
     return e.offset
