@@ -4,8 +4,8 @@ import OmicsIO
 
 /// The MAD gene filter on an h5ad file whose dense X need not fit in memory: one pass over column
 /// blocks computes every gene's MAD, a second pass copies the kept columns block by block into the
-/// output. Memory: obs/var/uns and the other small slots, plus two blocks of rows × `blockWidth`
-/// doubles — never X. Gives exactly the genes and MADs of the in-memory filter.
+/// output. Memory: obs/var/uns and the other small slots, plus three blocks of rows × width
+/// doubles (width chosen so a block is about `blockBytes`, 32 MiB by default) — never X. Gives exactly the genes and MADs of the in-memory filter.
 public enum StreamingMADFilter {
   public struct Report: Sendable, Equatable {
     public var cells = 0
@@ -27,7 +27,7 @@ public enum StreamingMADFilter {
   /// Filters `input` into `output`. Throws before writing anything when no gene is kept or a value
   /// is not finite.
   public static func run(
-    input: String, output: String, rule: MADFilter.Rule, scale: Double = 1, blockWidth: Int = 256,
+    input: String, output: String, rule: MADFilter.Rule, scale: Double = 1, blockBytes: Int = 32 << 20,
     progress: ProgressBar? = nil
   ) throws -> Report {
     guard let reader = try H5ADDenseColumnReader.open(input) else {
@@ -42,7 +42,9 @@ public enum StreamingMADFilter {
     guard meta.nObs == rows, meta.nVars == cols else {
       throw OmicsError(file: input, location: "/X", "is \(rows) × \(cols) but obs × var is \(meta.nObs) × \(meta.nVars)")
     }
-    let width = max(1, min(blockWidth, max(cols, 1)))
+    // wide blocks make each strided hyperslab read longer (a contiguous row-major X is read in
+    // row segments of `width` values)
+    let width = max(1, min(max(cols, 1), max(64, blockBytes / max(1, rows * 8))))
     let block = UnsafeMutablePointer<Double>.allocate(capacity: max(1, rows * width))
     defer { block.deallocate() }
     let columns = UnsafeMutablePointer<Double>.allocate(capacity: max(1, rows * width))
