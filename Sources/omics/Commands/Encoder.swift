@@ -18,20 +18,23 @@ extension Encoder {
     static let configuration = CommandConfiguration(
       abstract: "Cell, <cls> or gene embeddings of a tokenized dataset, as Geneformer's EmbExtractor defines them.",
       discussion: """
-        MODEL is a folder with config.json and model.safetensors (BertForMaskedLM, BertModel or
-        BertForSequenceClassification, as transformers saves them). DATASET is a Hugging Face
-        datasets folder as `omics tokenize` (or Geneformer's tokenizer) writes it, with an input_ids
-        column. Unlike Geneformer's EmbExtractor (GPU only, a random 1,000-cell subset by default,
-        rows sorted by length), every cell is embedded, on CPU, and rows stay in dataset order.
+        MODEL is a folder with config.json and model.safetensors (BertForMaskedLM,
+        BertModel or BertForSequenceClassification, as transformers saves them).
+        DATASET is a Hugging Face datasets folder as `omics tokenize` (or
+        Geneformer's tokenizer) writes it, with an input_ids column. Unlike
+        Geneformer's EmbExtractor (GPU only, a random 1,000-cell subset by default,
+        rows sorted by length), every cell is embedded, on CPU, and rows stay in
+        dataset order.
 
-        Definitions (EmbExtractor): --emb-layer -1 is the second-to-last layer's output, 0 the last.
-        cell = mean over the cell's gene positions (<cls> and <eos> excluded for V2 vocabularies);
-        cls = the hidden state at position 0 (V2 only); gene = for each token, the mean over cells
-        of its vector (specials included).
+        Definitions (EmbExtractor): --emb-layer -1 is the second-to-last layer's
+        output, 0 the last. cell = mean over the cell's gene positions (<cls> and
+        <eos> excluded for V2 vocabularies); cls = the hidden state at position 0
+        (V2 only); gene = for each token, the mean over cells of its vector
+        (specials included).
 
-        Output by extension: .h5ad (obs = the --attr columns, obsm['X_geneformer']; gene mode:
-        obs index = gene ids), .csv (Geneformer's layout: an unnamed index column, 0…H−1, then the
-        attributes), .npy (float32 matrix).
+        Output by extension: .h5ad (obs = the --attr columns, obsm['X_geneformer'];
+        gene mode: obs index = gene ids), .csv (Geneformer's layout: an unnamed
+        index column, 0…H−1, then the attributes), .npy (float32 matrix).
 
         Examples:
           omics encoder embed Geneformer-V2-104M cells.dataset --out emb.h5ad --attr cell_type

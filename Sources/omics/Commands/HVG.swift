@@ -10,13 +10,15 @@ struct HVG: ParsableCommand {
     commandName: "hvg",
     abstract: "Flag highly variable genes as scanpy does (seurat, cell_ranger on log data; seurat_v3 on counts).",
     discussion: """
-      seurat and cell_ranger (log-normalized input) write var columns highly_variable, means,
-      dispersions, dispersions_norm; without --n-top the cutoffs min_mean 0.0125, max_mean 3,
-      min_disp 0.5 apply. seurat_v3 and seurat_v3_paper (raw counts; Seurat's vst: LOESS of
-      log variance on log mean, clipped standardized variance) write highly_variable,
-      highly_variable_rank, means, variances, variances_norm; --n-top defaults to 2000 there.
-      With --batch-key genes are ranked within each batch and merged as scanpy does
-      (highly_variable_nbatches is added). Same genes as scanpy's pp.highly_variable_genes.
+      seurat and cell_ranger (log-normalized input) write var columns
+      highly_variable, means, dispersions, dispersions_norm; without --n-top the
+      cutoffs min_mean 0.0125, max_mean 3, min_disp 0.5 apply. seurat_v3 and
+      seurat_v3_paper (raw counts; Seurat's vst: LOESS of log variance on log
+      mean, clipped standardized variance) write highly_variable,
+      highly_variable_rank, means, variances, variances_norm; --n-top defaults to
+      2000 there. With --batch-key genes are ranked within each batch and merged
+      as scanpy does (highly_variable_nbatches is added). Same genes as scanpy's
+      pp.highly_variable_genes.
 
       Examples:
         omics hvg logged.h5ad hvg.h5ad --n-top 2000
