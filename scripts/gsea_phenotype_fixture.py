@@ -15,6 +15,7 @@ Files:
 - ttest_ranking.tsv    the same for method="t_test"
 - ttest_results.tsv
 - pearson_ranking.tsv  Pearson r of each gene with obs.dose (numpy, two-pass), sorted
+- bad_*.h5ad           8 x 20 inputs that must fail: one class only, a class of one sample, a NaN
 
 GSEApy adds 1e-8 to every expression value before the metric (gsea.py `_filter_data`); it is
 given X - 1e-8 here so that the values it ranks are X itself (to rounding), and the metric can
@@ -136,6 +137,20 @@ def main():
     with open(os.path.join(OUT, "pearson_ranking.tsv"), "w") as f:
         for g, v in rows:
             f.write(f"{g}\t{v:.17g}\n")
+    # Bad inputs (small): one class only, a class of one sample, a NaN in X.
+    small = rng.normal(5, 1, size=(8, 20))
+    sgenes = genes[:20]
+    bad = {
+        "bad_one_class.h5ad": (small, ["A"] * 8),
+        "bad_small_class.h5ad": (small, ["A"] * 7 + ["B"]),
+        "bad_nan.h5ad": (np.where(np.arange(160).reshape(8, 20) == 45, np.nan, small), ["A", "B"] * 4),
+    }
+    for name, (values, labs) in bad.items():
+        a = ad.AnnData(
+            X=values, obs=pd.DataFrame({"group": pd.Categorical(labs)}, index=[f"S{i}" for i in range(8)]),
+            var=pd.DataFrame(index=sgenes),
+        )
+        a.write_h5ad(os.path.join(OUT, name))
     print("gseapy", gseapy.__version__, "->", os.path.abspath(OUT), file=sys.stderr)
 
 
