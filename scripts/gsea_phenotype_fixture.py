@@ -15,6 +15,7 @@ Files:
 - ttest_ranking.tsv    the same for method="t_test"
 - ttest_results.tsv
 - pearson_ranking.tsv  Pearson r of each gene with obs.dose (numpy, two-pass), sorted
+- GSE_phenotype_series_matrix.txt  samples S00..S11 of expr.h5ad as a GEO series matrix
 - bad_*.h5ad           8 x 20 inputs that must fail: one class only, a class of one sample, a NaN
 
 GSEApy adds 1e-8 to every expression value before the metric (gsea.py `_filter_data`); it is
@@ -137,6 +138,19 @@ def main():
     with open(os.path.join(OUT, "pearson_ranking.tsv"), "w") as f:
         for g, v in rows:
             f.write(f"{g}\t{v:.17g}\n")
+    # The first 12 samples as a GEO series matrix (phenotype in !Sample_characteristics_ch1).
+    with open(os.path.join(OUT, "GSE_phenotype_series_matrix.txt"), "w") as f:
+        ids = [f"GSM9{i:05d}" for i in range(12)]
+        f.write('!Series_title\t"gsea phenotype fixture"\n')
+        f.write("!Sample_title\t" + "\t".join(f'"{obs.index[i]}"' for i in range(12)) + "\n")
+        f.write("!Sample_geo_accession\t" + "\t".join(f'"{g}"' for g in ids) + "\n")
+        f.write("!Sample_characteristics_ch1\t" + "\t".join(f'"group: {labels[i]}"' for i in range(12)) + "\n")
+        f.write("!series_matrix_table_begin\n")
+        f.write('"ID_REF"\t' + "\t".join(f'"{g}"' for g in ids) + "\n")
+        for j, g in enumerate(genes):
+            f.write(f'"{g}"\t' + "\t".join(f"{X[i, j]:.17g}" for i in range(12)) + "\n")
+        f.write("!series_matrix_table_end\n")
+
     # Bad inputs (small): one class only, a class of one sample, a NaN in X.
     small = rng.normal(5, 1, size=(8, 20))
     sgenes = genes[:20]

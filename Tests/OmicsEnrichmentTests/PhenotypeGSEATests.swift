@@ -180,6 +180,30 @@ import Testing
     #expect(throws: OmicsError.self) { try PhenotypeLabels(obs: matrix.obs, column: "group3") }
   }
 
+  /// A GEO series matrix (phenotype from `!Sample_characteristics_ch1`) gives the same ranking and
+  /// null as the same 12 samples taken from the h5ad.
+  @Test func geoSeriesMatrixMatchesTheSameSamplesFromH5AD() throws {
+    let geo = try MatrixFileReader.read(Self.path("GSE_phenotype_series_matrix.txt"), options: .init(showProgress: false))
+    let geoLabels = try PhenotypeLabels(obs: geo.obs, column: "group")
+    let h5ad = try MatrixFileReader.read(Self.path("expr.h5ad"), options: .init(showProgress: false))
+    let h5adLabels = PhenotypeLabels(
+      kind: .classes(positive: "A", negative: "B", isPositive: (0..<12).map { $0 % 2 == 0 }), samples: Array(0..<12),
+      metric: .signalToNoise)
+    #expect(geoLabels.kind == h5adLabels.kind)
+    let sets = try GeneSetReader.read(path: Self.path("sets.gmt"))
+    var options = PhenotypeGSEA.Options()
+    options.permutations = 50
+    let a = try PhenotypeGSEA.run(
+      expression: PhenotypeGSEA.Expression(matrix: geo, samples: geoLabels.samples), phenotype: geoLabels, sets: sets,
+      options: options)
+    let b = try PhenotypeGSEA.run(
+      expression: PhenotypeGSEA.Expression(matrix: h5ad, samples: h5adLabels.samples), phenotype: h5adLabels, sets: sets,
+      options: options)
+    #expect(a.prerank.input.genes == b.prerank.input.genes)
+    #expect(a.prerank.input.scores == b.prerank.input.scores)
+    #expect(a.null == b.null)
+  }
+
   static func message(_ body: () throws -> Void) -> String {
     do { try body() } catch { return "\(error)" }
     return ""
