@@ -104,8 +104,8 @@ extension HDF5TypeInfo {
 /// no allocation and no fresh pages per block). Values keep their stored numeric type
 /// (`valueScalar`); column indices arrive as Int32, checked against the column count.
 ///
-/// When `data` and `indices` are uncompressed, contiguous and stored as native numbers (int32
-/// indices), reads are plain `pread`s and `isConcurrent` is true: several threads may read
+/// When `data` and `indices` are uncompressed (contiguous, or chunked without filters) and stored
+/// as native numbers (int32 indices), reads are plain `pread`s and `isConcurrent` is true: several threads may read
 /// blocks at once. Otherwise reads go through libhdf5 and callers must serialise them.
 public final class H5ADBufferedBlockReader: @unchecked Sendable {
   public let path: String
