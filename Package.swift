@@ -46,7 +46,10 @@ let package = Package(
       ]),
     .target(
       name: "OmicsNN",
-      dependencies: ["OmicsCore", "OmicsIO", "COpenBLAS"]),
+      dependencies: ["OmicsCore", "OmicsIO", "COpenBLAS"],
+      // Generic layers must be specialised for Float in the modules that use them (OmicsTransfer):
+      // without this, release builds run them through generic witnesses, ~5x slower (Docs/adapt.md).
+      swiftSettings: [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]),
     .target(
       name: "OmicsTransfer",
       dependencies: ["OmicsCore", "OmicsIO", "OmicsNN"]),

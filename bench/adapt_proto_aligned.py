@@ -8,22 +8,36 @@ variants are not run). Prints per seed: seconds, source-only and adapted AUROC /
 Usage: adapt_proto_aligned.py INPUTS TASK SEEDS...   (torch.set_num_threads(2) unless THREADS is set)
 """
 import copy, importlib.util, os, sys, time
-import numpy as np, anndata as ad, torch
+import numpy as np, torch
 from sklearn.preprocessing import MinMaxScaler
 
 here = os.path.dirname(os.path.abspath(__file__))
-spec = importlib.util.spec_from_file_location('proto', os.path.join(here, '..', '..', 'shared', 'data', 'scdeal', 'scdeal_acceptance_proto.py'))
+path = os.path.join(here, '..', '..', 'shared', 'data', 'scdeal', 'scdeal_acceptance_proto.py')
+if not os.path.exists(path):  # a machine without ../shared: a copy beside the inputs
+    path = os.path.join(here, 'inputs', 'adapt', 'proto', 'scdeal_acceptance_proto.py')
+spec = importlib.util.spec_from_file_location('proto', path)
 proto = importlib.util.module_from_spec(spec); spec.loader.exec_module(proto)
+
+def load(inputs, task, seed):
+    """The h5ad inputs through anndata, or their .npz copies under INPUTS/npz (machines without anndata)."""
+    try:
+        import anndata as ad
+        S = ad.read_h5ad(f'{inputs}/{task}_seed{seed}_source.h5ad'); T = ad.read_h5ad(f'{inputs}/{task}_seed{seed}_target.h5ad')
+        return (np.asarray(S.X, dtype=np.float64), S.obs['response'].to_numpy().astype(int),
+                np.asarray(T.X, dtype=np.float64), T.obs['truth'].to_numpy().astype(int))
+    except ImportError:
+        z = np.load(f'{inputs}/npz/{task}_seed{seed}.npz')
+        return z['Xs'].astype(np.float64), z['ys'], z['Xt'].astype(np.float64), z['yt']
+
 
 inputs, task, seeds = sys.argv[1], sys.argv[2], [int(s) for s in sys.argv[3:]]
 torch.set_num_threads(int(os.environ.get('THREADS', '2')))
 total = 0.0
 for seed in seeds:
-    S = ad.read_h5ad(f'{inputs}/{task}_seed{seed}_source.h5ad'); T = ad.read_h5ad(f'{inputs}/{task}_seed{seed}_target.h5ad')
+    Xs0, ys, Xt0, yt = load(inputs, task, seed)
     t0 = time.time()
     rng = np.random.default_rng(seed); torch.manual_seed(seed); gen = torch.Generator().manual_seed(seed)
-    Xs = MinMaxScaler().fit_transform(np.asarray(S.X, dtype=np.float64)); ys = S.obs['response'].to_numpy().astype(int)
-    Xt = MinMaxScaler().fit_transform(np.asarray(T.X, dtype=np.float64)); yt = T.obs['truth'].to_numpy().astype(int)
+    Xs = MinMaxScaler().fit_transform(Xs0); Xt = MinMaxScaler().fit_transform(Xt0)
     Tf = lambda a: torch.tensor(a, dtype=torch.float32); L = lambda a: torch.tensor(a, dtype=torch.long)
     ps = rng.permutation(len(ys)); nte = int(0.2 * len(ys)); te, rest = ps[:nte], ps[nte:]; nva = int(0.2 * len(rest)); va, tr = rest[:nva], rest[nva:]
     pt = rng.permutation(len(yt)); ntv = int(0.2 * len(yt)); tva, ttr = pt[:ntv], pt[ntv:]

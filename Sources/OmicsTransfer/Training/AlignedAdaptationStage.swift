@@ -10,8 +10,10 @@ import OmicsNN
 /// batches and paired (target batches cycled), both truncated to `m = min` rows; batches with
 /// `m < 2` are skipped. Loss = `w·Σ_f MMD²_{f·med}` with `med` the median pairwise distance of
 /// the concatenated embeddings (no gradient through it), `f ∈ {¼, ½, 1, 2, 4}`; Adam (lr 1e-3 by
-/// default), no scheduler. Selection: the epoch with the lowest validation MMD (source validation vs
-/// target validation, target encoder in eval mode) among epochs ≥ ⌊epochs/10⌋. Target labels are
+/// default), no scheduler. Selection: the epoch with the lowest validation MMD among epochs
+/// ≥ ⌊epochs/10⌋, computed after each epoch between **all** source validation rows and **all**
+/// target validation rows (target encoder in eval mode) — the prototype of background §5.3 scores
+/// one random paired batch instead, a noisier criterion (see Docs/adapt.md). Target labels are
 /// never used.
 enum AlignedAdaptationStage {
   static func train(bulk: BulkModel, target: EncoderNetwork, targetStore: ParameterStore<Float>,
@@ -26,39 +28,40 @@ enum AlignedAdaptationStage {
     var bestValues = targetStore.snapshot()
     let bar = ProgressBar(name, total: config.adaptEpochs)
     let firstEligible = config.adaptEpochs / 10
+    let sourceValidationEmbedding = try evaluateInBlocks(sourceValidation) { try bulk.encoder.forward($0, training: false) }
     for epoch in 0..<config.adaptEpochs {
-      for (phase, xs, xt) in [(true, sourceTrain, targetTrain), (false, sourceValidation, targetValidation)] {
-        var total = 0.0, batches = 0
-        let targetBatches = shuffledBatches(xt.rows, size: config.batchSize, rng: &rng)
-        var j = 0
-        for b in shuffledBatches(xs.rows, size: config.batchSize, rng: &rng) {
-          let bt = targetBatches[j]
-          j = (j + 1) % targetBatches.count
-          let m = min(b.count, bt.count)
-          if m < 2 { continue }
-          let zs = try bulk.encoder.forward(xs.gatherRows(Array(b[..<m])), training: false)
-          let zt = try target.forward(xt.gatherRows(Array(bt[..<m])), training: phase)
-          let mmd = try MultiBandwidthMMD.loss(zs, zt, factors: config.bandwidthFactors, weight: config.mmdWeight)
-          if phase {
-            targetStore.zeroGradients()
-            _ = try target.backward(mmd.dy)
-            adam.step()
-          }
-          total += mmd.value
-          batches += 1
-        }
-        let epochLoss = total / Double(max(batches, 1))
-        guard epochLoss.isFinite else { throw OmicsError(location: name, "loss became non-finite at epoch \(epoch + 1)") }
-        if phase {
-          history.train.append(epochLoss)
-        } else {
-          history.validation.append(epochLoss)
-          if epoch >= firstEligible && epochLoss < best {
-            best = epochLoss
-            bestValues = targetStore.snapshot()
-            history.bestEpoch = epoch
-          }
-        }
+      // Training: paired shuffled batches.
+      var total = 0.0, batches = 0
+      let targetBatches = shuffledBatches(targetTrain.rows, size: config.batchSize, rng: &rng)
+      var j = 0
+      for b in shuffledBatches(sourceTrain.rows, size: config.batchSize, rng: &rng) {
+        let bt = targetBatches[j]
+        j = (j + 1) % targetBatches.count
+        let m = min(b.count, bt.count)
+        if m < 2 { continue }
+        let zs = try bulk.encoder.forward(sourceTrain.gatherRows(Array(b[..<m])), training: false)
+        let zt = try target.forward(targetTrain.gatherRows(Array(bt[..<m])), training: true)
+        let mmd = try MultiBandwidthMMD.loss(zs, zt, factors: config.bandwidthFactors, weight: config.mmdWeight)
+        targetStore.zeroGradients()
+        _ = try target.backward(mmd.dy)
+        adam.step()
+        total += mmd.value
+        batches += 1
+      }
+      let trainLoss = total / Double(max(batches, 1))
+      // Validation: all source validation rows against all target validation rows, eval mode.
+      let validationLoss = try MultiBandwidthMMD.loss(sourceValidationEmbedding,
+                                                      try evaluateInBlocks(targetValidation) { try target.forward($0, training: false) },
+                                                      factors: config.bandwidthFactors, weight: config.mmdWeight).value
+      guard trainLoss.isFinite, validationLoss.isFinite else {
+        throw OmicsError(location: name, "loss became non-finite at epoch \(epoch + 1)")
+      }
+      history.train.append(trainLoss)
+      history.validation.append(validationLoss)
+      if epoch >= firstEligible && validationLoss < best {
+        best = validationLoss
+        bestValues = targetStore.snapshot()
+        history.bestEpoch = epoch
       }
       bar.update(epoch + 1)
     }
