@@ -150,7 +150,9 @@ public enum KMeans {
       products.deallocate()
     }
     for (j, r) in rows.enumerated() { (gathered + j * d).update(from: p32 + r * d, count: d) }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(t), Int32(n), Int32(d), -2, gathered, Int32(d), p32, Int32(d), 0, products, Int32(n))
+    // A GEMM with so few rows would pack all of p32 on every call (memory-bound); reading each
+    // point once against all candidates halves the traffic and needs no packing.
+    skinnyProducts(UnsafePointer(gathered), t, p32, n, d, products)
     out.withUnsafeMutableBufferPointer { o in
       guard let ob = o.baseAddress else { return }
       for (j, r) in rows.enumerated() {
@@ -158,6 +160,37 @@ public enum KMeans {
         let src = products + j * n
         let cn = norms[r]
         for i in 0..<n { row[i] = max(0, Double(src[i]) + cn + norms[i]) }
+      }
+    }
+  }
+
+  /// products[j * n + i] = −2 · ⟨candidates_j, points_i⟩ for a few candidate rows, on all cores:
+  /// each point row is read once and dotted with every candidate (8-wide SIMD accumulators).
+  static func skinnyProducts(
+    _ candidates: UnsafePointer<Float>, _ t: Int, _ points: UnsafePointer<Float>, _ n: Int, _ d: Int,
+    _ products: UnsafeMutablePointer<Float>
+  ) {
+    let vectorEnd = d - d % 8
+    Parallel.forEachChunk(n, minimumPerChunk: 16) { range in
+      var acc = [SIMD8<Float>](repeating: .zero, count: t)
+      acc.withUnsafeMutableBufferPointer { a in
+        for i in range {
+          let row = points + i * d
+          for j in 0..<t { a[j] = .zero }
+          var c = 0
+          while c < vectorEnd {
+            let x = UnsafeRawPointer(row + c).loadUnaligned(as: SIMD8<Float>.self)
+            for j in 0..<t {
+              a[j] += x * UnsafeRawPointer(candidates + j * d + c).loadUnaligned(as: SIMD8<Float>.self)
+            }
+            c += 8
+          }
+          for j in 0..<t {
+            var s = a[j].sum()
+            for e in vectorEnd..<d { s += row[e] * candidates[j * d + e] }
+            products[j * n + i] = -2 * s
+          }
+        }
       }
     }
   }
