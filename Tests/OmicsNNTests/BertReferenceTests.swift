@@ -117,6 +117,21 @@ struct BertReferenceTests {
     #expect(again.store.values == model.store.values)
   }
 
+  /// `BertForSequenceClassification` (the fixture's classifier/): pooler and logits.
+  @Test func classifierEqualsTransformers() throws {
+    let model = try BertEncoder.load(directory: try #require(FixturePaths.shared("bert/micro")) + "/classifier")
+    #expect(model.classifierLabels == 3 && !model.hasMaskedLMHead)
+    let ref = try Self.reference()
+    let out = try model.forward(try Self.batch(ref, "v2"), keepHiddenStates: false)
+    let (pooled, logits) = try model.classify(out.last)
+    #expect(Self.maxAbsDifference(pooled.scalars, try ref.floats("clf.pooled")) <= 1e-5)
+    #expect(Self.maxAbsDifference(logits.scalars, try ref.floats("clf.logits")) <= 1e-4)
+    let dir = FixturePaths.temporaryDirectory() + "/clf"
+    try model.save(to: dir)
+    let theirs = try Data(contentsOf: URL(fileURLWithPath: try #require(FixturePaths.shared("bert/micro")) + "/classifier/model.safetensors"))
+    #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/model.safetensors")) == theirs)
+  }
+
   @Test func badCheckpointsAreNamed() throws {
     let dir = FixturePaths.temporaryDirectory()
     let source = try #require(FixturePaths.shared("bert/micro")) + "/model"

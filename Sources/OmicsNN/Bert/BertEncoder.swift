@@ -18,6 +18,8 @@ public final class BertEncoder {
   public let store: ParameterStore<Float>
   /// Whether the MLM head (`cls.predictions.*`) was loaded.
   public let hasMaskedLMHead: Bool
+  /// Number of labels of a `BertForSequenceClassification` head (`bert.pooler.*`, `classifier.*`), if loaded.
+  public let classifierLabels: Int?
 
   /// A right-padded batch of token sequences.
   public struct Batch: Sendable {
@@ -41,14 +43,15 @@ public final class BertEncoder {
     public var last: Tensor<Float> { hiddenStates[hiddenStates.count - 1] }
   }
 
-  init(config: BertConfig, store: ParameterStore<Float>, hasMaskedLMHead: Bool) {
+  init(config: BertConfig, store: ParameterStore<Float>, hasMaskedLMHead: Bool, classifierLabels: Int?) {
     self.config = config
     self.store = store
     self.hasMaskedLMHead = hasMaskedLMHead
+    self.classifierLabels = classifierLabels
   }
 
   /// The names and shapes of every tensor, in `BertForMaskedLM` naming.
-  static func tensorShapes(_ c: BertConfig, maskedLMHead: Bool) -> [(String, [Int])] {
+  static func tensorShapes(_ c: BertConfig, maskedLMHead: Bool, classifierLabels: Int? = nil) -> [(String, [Int])] {
     let (h, i) = (c.hiddenSize, c.intermediateSize)
     var out: [(String, [Int])] = [
       ("bert.embeddings.word_embeddings.weight", [c.vocabSize, h]),
@@ -77,6 +80,12 @@ public final class BertEncoder {
         ("cls.predictions.transform.LayerNorm.weight", [h]), ("cls.predictions.transform.LayerNorm.bias", [h]),
       ]
     }
+    if let labels = classifierLabels {
+      out += [
+        ("bert.pooler.dense.weight", [h, h]), ("bert.pooler.dense.bias", [h]),
+        ("classifier.weight", [labels, h]), ("classifier.bias", [labels]),
+      ]
+    }
     return out
   }
 
@@ -97,14 +106,18 @@ public final class BertEncoder {
       throw OmicsError(file: path, location: "bert.embeddings.word_embeddings.weight", "tensor missing: not a BERT checkpoint?")
     }
     let mlm = file.info("cls.predictions.transform.dense.weight") != nil
+    let labels = file.info("classifier.weight")?.shape.first
+    if let labels, let expected = config.numLabels, labels != expected {
+      throw OmicsError(file: path, location: "classifier.weight", "has \(labels) labels but config.json says \(expected)")
+    }
     let store = ParameterStore<Float>()
-    for (name, shape) in tensorShapes(config, maskedLMHead: mlm) {
+    for (name, shape) in tensorShapes(config, maskedLMHead: mlm, classifierLabels: labels) {
       store.register(name, shape: shape, initial: [Float](repeating: 0, count: shape.reduce(1, *)))
     }
     try Checkpoint.load(store, from: file, strict: true) { name in
       prefixed || !name.hasPrefix("bert.") ? name : String(name.dropFirst(5))
     }
-    return BertEncoder(config: config, store: store, hasMaskedLMHead: mlm)
+    return BertEncoder(config: config, store: store, hasMaskedLMHead: mlm, classifierLabels: labels)
   }
 
   /// Writes `dir/config.json` and `dir/model.safetensors` as `save_pretrained` does (tied decoder
@@ -173,6 +186,18 @@ public final class BertEncoder {
       }
     }
     return Tensor(shape: hidden.shape.dropLast() + [v], scalars: logits)
+  }
+
+  /// `BertForSequenceClassification` in eval mode: pooled = tanh(h[:, 0]·Wpᵀ + bp) (position 0 of
+  /// each sequence of the last hidden state B × T × H), logits = pooled·Wcᵀ + bc.
+  public func classify(_ last: Tensor<Float>) throws -> (pooled: Tensor<Float>, logits: Tensor<Float>) {
+    guard let labels = classifierLabels else { throw OmicsError("the checkpoint has no classification head (classifier.*)") }
+    let first = EmbeddingPooling.cls(last)
+    let b = first.shape[0], h = config.hiddenSize
+    var pooled = linear(first.scalars, rows: b, inFeatures: h, outFeatures: h, "bert.pooler.dense")
+    for i in pooled.indices { pooled[i] = tanhf(pooled[i]) }
+    let logits = linear(pooled, rows: b, inFeatures: h, outFeatures: labels, "classifier")
+    return (Tensor(shape: [b, h], scalars: pooled), Tensor(shape: [b, labels], scalars: logits))
   }
 
   // MARK: - building blocks
