@@ -132,6 +132,15 @@ struct BertReferenceTests {
     #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/model.safetensors")) == theirs)
   }
 
+  /// `pytorch_model.bin` (zip + pickle) gives exactly the weights of `model.safetensors`.
+  @Test func pytorchModelBinEqualsSafetensors() throws {
+    let fromBin = try BertEncoder.load(directory: try #require(FixturePaths.shared("bert/micro")) + "/model_bin")
+    let fromSafetensors = try Self.model()
+    #expect(fromBin.store.entries.map(\.name) == fromSafetensors.store.entries.map(\.name))
+    #expect(fromBin.store.values == fromSafetensors.store.values)
+    #expect(fromBin.hasMaskedLMHead)
+  }
+
   @Test func badCheckpointsAreNamed() throws {
     let dir = FixturePaths.temporaryDirectory()
     let source = try #require(FixturePaths.shared("bert/micro")) + "/model"

@@ -240,6 +240,12 @@ public enum PickleReader {
             throw fail(at, "STACK_GLOBAL needs two strings")
           }
           stack.append(try global(m, nm, at))
+        case 0x51:  // BINPERSID: torch.save's ('storage', StorageType, key, location, numel)
+          let pid = try pop(at)
+          guard case .tuple(let t) = pid, t.count >= 3, case .string("storage") = t[0],
+            case .global(_, let typeName) = t[1], case .string(let key) = t[2]
+          else { throw fail(at, "unsupported persistent id \(pid.typeName) (only torch storages are read)") }
+          stack.append(.torchStorage(key: key, type: typeName.hasSuffix("Storage") ? String(typeName.dropLast(7)) : typeName))
         case 0x52:  // REDUCE
           let args = try pop(at)
           let callable = try pop(at)
@@ -251,6 +257,8 @@ public enum PickleReader {
             case .string(let order) = s[1]
           {
             stack.append(.numpyDType(kind: kind, byteOrder: order))
+          } else if case .dict = target {
+            stack.append(target)  // an OrderedDict's instance state (state_dict `_metadata`): not needed
           } else {
             throw fail(at, "cannot set the state of a \(target.typeName) object")
           }
@@ -264,7 +272,10 @@ public enum PickleReader {
     func global(_ module: String, _ name: String, _ at: Int) throws -> PickleValue {
       let allowed: Set<String> = [
         "numpy.core.multiarray.scalar", "numpy._core.multiarray.scalar", "numpy.dtype", "_codecs.encode",
+        // torch.save of a state dict (no code runs: these only describe tensors)
+        "collections.OrderedDict", "torch._utils._rebuild_tensor_v2",
       ]
+      if module == "torch", name.hasSuffix("Storage") { return .global(module: module, name: name) }
       guard allowed.contains(module + "." + name) else {
         throw fail(at, "refusing to load the Python object \(module).\(name) (only plain data and numpy scalars are read)")
       }
@@ -274,6 +285,18 @@ public enum PickleReader {
     func reduce(_ callable: PickleValue, _ args: PickleValue, _ at: Int) throws -> PickleValue {
       guard case .global(_, let name) = callable, case .tuple(let a) = args else {
         throw fail(at, "cannot call a \(callable.typeName)")
+      }
+      if name == "OrderedDict" { return .dict(keys: [], values: []) }
+      if name == "_rebuild_tensor_v2" {
+        // (storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])
+        guard a.count >= 4, case .torchStorage(let key, let type) = a[0], let offset = a[1].intValue,
+          case .tuple(let size) = a[2], case .tuple(let stride) = a[3]
+        else { throw fail(at, "_rebuild_tensor_v2 needs (storage, offset, size, stride, …)") }
+        let shape = size.compactMap { $0.intValue.map(Int.init) }, strides = stride.compactMap { $0.intValue.map(Int.init) }
+        guard shape.count == size.count, strides.count == stride.count, shape.count == strides.count else {
+          throw fail(at, "_rebuild_tensor_v2: size and stride must be integer tuples of one length")
+        }
+        return .torchTensor(.init(storageKey: key, storageType: type, offset: Int(offset), shape: shape, stride: strides))
       }
       if name == "encode" {
         // protocol 2 pickles bytes as _codecs.encode(text, 'latin1')

@@ -17,6 +17,20 @@ public indirect enum PickleValue: Sendable, Equatable {
   case numpyDType(kind: String, byteOrder: String)
   /// A referenced global that is only meaningful as a callable (`numpy.dtype`, `…multiarray.scalar`).
   case global(module: String, name: String)
+  /// A PyTorch storage named by a persistent id (`torch.save`'s zip format: `data/<key>`), with
+  /// its element type (`Float`, `Long`, `Double`, `Half`, `BFloat16`, `Int`, …).
+  case torchStorage(key: String, type: String)
+  /// A tensor rebuilt by `torch._utils._rebuild_tensor_v2` over a storage.
+  case torchTensor(TorchTensorReference)
+
+  /// Where a pickled PyTorch tensor's numbers are: storage, element offset, shape and strides.
+  public struct TorchTensorReference: Sendable, Equatable {
+    public var storageKey: String
+    public var storageType: String
+    public var offset: Int
+    public var shape: [Int]
+    public var stride: [Int]
+  }
 
   /// A numpy scalar value.
   public struct NumpyScalar: Sendable, Equatable {
@@ -75,6 +89,8 @@ public indirect enum PickleValue: Sendable, Equatable {
       return "numpy." + (names[s.kind] ?? s.kind)
     case .numpyDType: return "numpy.dtype"
     case .global(let m, let n): return "\(m).\(n)"
+    case .torchStorage(_, let t): return "torch.\(t)Storage"
+    case .torchTensor: return "torch.Tensor"
     }
   }
 }

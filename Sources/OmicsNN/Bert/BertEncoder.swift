@@ -89,18 +89,22 @@ public final class BertEncoder {
     return out
   }
 
-  /// Loads `dir/config.json` and `dir/model.safetensors`. Missing tensors, shapes that disagree
-  /// with the config and non-finite values are errors naming the tensor.
+  /// Loads `dir/config.json` and `dir/model.safetensors` (or, without it, `dir/pytorch_model.bin`
+  /// in torch.save's zip format, read without Python). Missing tensors, shapes that disagree with
+  /// the config and non-finite values are errors naming the tensor; `position_ids` and the tied
+  /// decoder tensors are ignored.
   public static func load(directory dir: String) throws -> BertEncoder {
     let config = try BertConfig.read(dir + "/config.json")
-    let path = dir + "/model.safetensors"
-    guard FileManager.default.fileExists(atPath: path) else {
-      if FileManager.default.fileExists(atPath: dir + "/pytorch_model.bin") {
-        throw OmicsError(file: dir, "has only pytorch_model.bin; omics reads model.safetensors (convert with safetensors' convert script)")
-      }
-      throw OmicsError(file: path, "missing")
+    var path = dir + "/model.safetensors"
+    let file: SafeTensorsFile
+    if FileManager.default.fileExists(atPath: path) {
+      file = try SafeTensorsFile(path: path)
+    } else if FileManager.default.fileExists(atPath: dir + "/pytorch_model.bin") {
+      path = dir + "/pytorch_model.bin"
+      file = try TorchCheckpointReader.read(path: path)
+    } else {
+      throw OmicsError(file: dir, "has neither model.safetensors nor pytorch_model.bin")
     }
-    let file = try SafeTensorsFile(path: path)
     let prefixed = file.info("bert.embeddings.word_embeddings.weight") != nil
     guard prefixed || file.info("embeddings.word_embeddings.weight") != nil else {
       throw OmicsError(file: path, location: "bert.embeddings.word_embeddings.weight", "tensor missing: not a BERT checkpoint?")
