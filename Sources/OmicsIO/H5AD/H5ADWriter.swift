@@ -19,22 +19,27 @@ public enum H5ADWriter {
       let writer = H5ADElementWriter(compression: compression, displayPath: path)
       try root.stamp(.anndata)
       if let X = matrix.X { try writer.write(Element(X), named: "X", in: root) }
-      try writer.write(.dataFrame(matrix.obs), named: "obs", in: root)
-      try writer.write(.dataFrame(matrix.var), named: "var", in: root)
-      try writer.write(.dict(matrix.layers.mapValues { Element($0) }), named: "layers", in: root)
-      try writer.write(.dict(matrix.obsm), named: "obsm", in: root)
-      try writer.write(.dict(matrix.varm), named: "varm", in: root)
-      try writer.write(.dict(matrix.obsp), named: "obsp", in: root)
-      try writer.write(.dict(matrix.varp), named: "varp", in: root)
-      try writer.write(.dict(matrix.uns), named: "uns", in: root)
-      if let raw = matrix.raw {
-        let g = try root.createGroup("raw")
-        try g.stamp(.raw)
-        if let X = raw.X { try writer.write(Element(X), named: "X", in: g) }
-        try writer.write(.dataFrame(raw.var), named: "var", in: g)
-        try writer.write(.dict(raw.varm), named: "varm", in: g)
-      }
+      try writeAnnotations(matrix, writer, root)
       try file.flush()
+    }
+  }
+
+  /// Everything but X: obs, var, layers, the mappings, uns and raw.
+  static func writeAnnotations(_ matrix: ExpressionMatrix, _ writer: H5ADElementWriter, _ root: HDF5Group) throws {
+    try writer.write(.dataFrame(matrix.obs), named: "obs", in: root)
+    try writer.write(.dataFrame(matrix.var), named: "var", in: root)
+    try writer.write(.dict(matrix.layers.mapValues { Element($0) }), named: "layers", in: root)
+    try writer.write(.dict(matrix.obsm), named: "obsm", in: root)
+    try writer.write(.dict(matrix.varm), named: "varm", in: root)
+    try writer.write(.dict(matrix.obsp), named: "obsp", in: root)
+    try writer.write(.dict(matrix.varp), named: "varp", in: root)
+    try writer.write(.dict(matrix.uns), named: "uns", in: root)
+    if let raw = matrix.raw {
+      let g = try root.createGroup("raw")
+      try g.stamp(.raw)
+      if let X = raw.X { try writer.write(Element(X), named: "X", in: g) }
+      try writer.write(.dataFrame(raw.var), named: "var", in: g)
+      try writer.write(.dict(raw.varm), named: "varm", in: g)
     }
   }
 }
@@ -81,21 +86,7 @@ extension H5ADWriter {
       let dataset = try root.createMatrixDataset("X", rows: x.rows, cols: x.cols, scalar: x.scalar, chunkColumns: x.blockColumns)
       try dataset.stamp(.array)
       try x.fill { range, values in try dataset.writeColumns(range, from: values) }
-      try writer.write(.dataFrame(matrix.obs), named: "obs", in: root)
-      try writer.write(.dataFrame(matrix.var), named: "var", in: root)
-      try writer.write(.dict(matrix.layers.mapValues { Element($0) }), named: "layers", in: root)
-      try writer.write(.dict(matrix.obsm), named: "obsm", in: root)
-      try writer.write(.dict(matrix.varm), named: "varm", in: root)
-      try writer.write(.dict(matrix.obsp), named: "obsp", in: root)
-      try writer.write(.dict(matrix.varp), named: "varp", in: root)
-      try writer.write(.dict(matrix.uns), named: "uns", in: root)
-      if let raw = matrix.raw {
-        let g = try root.createGroup("raw")
-        try g.stamp(.raw)
-        if let X = raw.X { try writer.write(Element(X), named: "X", in: g) }
-        try writer.write(.dataFrame(raw.var), named: "var", in: g)
-        try writer.write(.dict(raw.varm), named: "varm", in: g)
-      }
+      try writeAnnotations(matrix, writer, root)
       try file.flush()
     }
   }

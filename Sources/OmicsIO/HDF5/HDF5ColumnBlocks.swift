@@ -8,28 +8,26 @@ extension HDF5Dataset {
   /// block, whatever the size of the dataset.
   public func readColumns(_ range: Range<Int>, into buffer: UnsafeMutablePointer<Double>) throws {
     try checkFiltersAvailable()
-    guard let shape, shape.count == 2 else { throw error("expected a 2-D dataset") }
     guard case .number(let s) = typeInfo, s != .bool else { throw error("expected numbers, found \(typeInfo.name)") }
-    guard range.lowerBound >= 0, range.upperBound <= shape[1] else {
-      throw error("columns \(range) are outside the dataset's \(shape[1]) columns")
-    }
-    guard !range.isEmpty, shape[0] > 0 else { return }
-    let fileSpace = H5Dget_space(id)
-    try check(fileSpace, "H5Dget_space")
-    defer { H5Sclose(fileSpace) }
-    var start = [hsize_t(0), hsize_t(range.lowerBound)]
-    var count = [hsize_t(shape[0]), hsize_t(range.count)]
-    H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &start, nil, &count, nil)
-    let memorySpace = H5Screate_simple(2, &count, nil)
-    defer { H5Sclose(memorySpace) }
-    if H5Dread(id, HDF5TypeInfo.nativeType(.float64), memorySpace, fileSpace, chdf5_p_default(), buffer) < 0 {
-      throw HDF5Library.error("reading columns \(range)", file: file.path, path: path)
+    try withColumnSelection(range) { memorySpace, fileSpace in
+      if H5Dread(id, HDF5TypeInfo.nativeType(.float64), memorySpace, fileSpace, chdf5_p_default(), buffer) < 0 {
+        throw HDF5Library.error("reading columns \(range)", file: file.path, path: path)
+      }
     }
   }
 
   /// Writes columns `range` (all rows) of a 2-D numeric dataset from Doubles, row-major
   /// (rows × range.count); libhdf5 converts to the stored type.
   public func writeColumns(_ range: Range<Int>, from buffer: UnsafePointer<Double>) throws {
+    try withColumnSelection(range) { memorySpace, fileSpace in
+      if H5Dwrite(id, HDF5TypeInfo.nativeType(.float64), memorySpace, fileSpace, chdf5_p_default(), buffer) < 0 {
+        throw HDF5Library.error("writing columns \(range)", file: file.path, path: path)
+      }
+    }
+  }
+
+  /// Selects columns `range` (all rows) of a 2-D dataset and a matching row-major memory space.
+  private func withColumnSelection(_ range: Range<Int>, _ body: (HID, HID) throws -> Void) throws {
     guard let shape, shape.count == 2 else { throw error("expected a 2-D dataset") }
     guard range.lowerBound >= 0, range.upperBound <= shape[1] else {
       throw error("columns \(range) are outside the dataset's \(shape[1]) columns")
@@ -43,9 +41,7 @@ extension HDF5Dataset {
     H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &start, nil, &count, nil)
     let memorySpace = H5Screate_simple(2, &count, nil)
     defer { H5Sclose(memorySpace) }
-    if H5Dwrite(id, HDF5TypeInfo.nativeType(.float64), memorySpace, fileSpace, chdf5_p_default(), buffer) < 0 {
-      throw HDF5Library.error("writing columns \(range)", file: file.path, path: path)
-    }
+    try body(memorySpace, fileSpace)
   }
 }
 
