@@ -234,12 +234,7 @@ public enum PhenotypeGSEA {
     let ranking = try RankedList(name: "phenotype", genes: genes, scores: observedMetric)
     let input = try PrerankInput(
       ranking: ranking, sets: sets, minSize: options.minSize, maxSize: options.maxSize, weight: options.weight)
-    guard !input.pathways.isEmpty else {
-      throw OmicsError(
-        file: sets.source,
-        "no gene set has between \(options.minSize) and \(options.maxSize) genes in the expression matrix "
-          + "(\(sets.count) sets: \(input.unmatchedSets) share no gene with it, \(input.sizeFilteredSets) outside the size range)")
-    }
+    try input.requireTestableSets(sets, minSize: options.minSize, maxSize: options.maxSize, genesDescription: "the expression matrix")
     let observed = input.enrichmentScores()
     let es = observed.map(\.es)
     let m = input.pathways.count

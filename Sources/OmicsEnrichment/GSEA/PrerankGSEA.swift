@@ -79,12 +79,7 @@ public enum PrerankGSEA {
     guard options.eps >= 0, options.eps <= 1 else { throw OmicsError("eps must lie in 0...1, got \(options.eps)") }
     let input = try PrerankInput(
       ranking: ranking, sets: sets, minSize: options.minSize, maxSize: options.maxSize, weight: options.weight)
-    guard !input.pathways.isEmpty else {
-      throw OmicsError(
-        file: sets.source,
-        "no gene set has between \(options.minSize) and \(options.maxSize) genes in the ranked list "
-          + "(\(sets.count) sets: \(input.unmatchedSets) share no gene with it, \(input.sizeFilteredSets) outside the size range)")
-    }
+    try input.requireTestableSets(sets, minSize: options.minSize, maxSize: options.maxSize, genesDescription: "the ranked list")
     let observed = input.enrichmentScores()
     let es = observed.map(\.es)
     let sizes = input.pathways.map(\.positions.count)

@@ -84,3 +84,15 @@ public struct PrerankInput: Sendable {
   import Darwin
   @inline(__always) func Foundation_pow(_ x: Double, _ y: Double) -> Double { Darwin.pow(x, y) }
 #endif
+
+extension PrerankInput {
+  /// Throws when no gene set survived the size filter, saying how many shared no gene with the
+  /// genes and how many fell outside the range (`genesDescription`: what the genes come from).
+  func requireTestableSets(_ sets: GeneSetCollection, minSize: Int, maxSize: Int, genesDescription: String) throws {
+    guard pathways.isEmpty else { return }
+    throw OmicsError(
+      file: sets.source,
+      "no gene set has between \(minSize) and \(maxSize) genes in \(genesDescription) "
+        + "(\(sets.count) sets: \(unmatchedSets) share no gene with it, \(sizeFilteredSets) outside the size range)")
+  }
+}

@@ -15,48 +15,16 @@ enum DAEStage {
   static func train(encoder: EncoderNetwork, decoder: DecoderNetwork, store: ParameterStore<Float>,
                     train: Tensor<Float>, validation: Tensor<Float>, epochs: Int, batchSize: Int,
                     rng: inout SeededGenerator, name: String) throws -> StageHistory {
-    var history = StageHistory(name: name)
-    let started = Date()
-    let adam = Adam(store, learningRate: 1e-2)
-    let plateau = ReduceLROnPlateau()
-    var best = Double.infinity
-    var bestValues = store.snapshot()
-    let bar = ProgressBar(name, total: epochs)
-    for epoch in 0..<epochs {
-      for (phase, x) in [(true, train), (false, validation)] {
-        var total = 0.0, batches = 0
-        for b in shuffledBatches(x.rows, size: batchSize, rng: &rng) where b.count >= 2 {
-          var z = x.gatherRows(b)
-          for i in 0..<z.count where rng.nextUnit() < maskProbability { z.scalars[i] = 0 }
-          let out = try decoder.forward(try encoder.forward(z, training: phase), training: phase)
-          let loss = try mseLoss(out, z)
-          if phase {
-            store.zeroGradients()
-            _ = try encoder.backward(try decoder.backward(loss.gradient))
-            adam.step()
-          }
-          total += loss.value
-          batches += 1
-        }
-        let epochLoss = total / Double(max(batches, 1))
-        guard epochLoss.isFinite else { throw OmicsError(location: name, "loss became non-finite at epoch \(epoch + 1)") }
-        if phase {
-          history.train.append(epochLoss)
-          plateau.step(epochLoss, optimizer: adam)
-        } else {
-          history.validation.append(epochLoss)
-          if epochLoss < best {
-            best = epochLoss
-            bestValues = store.snapshot()
-            history.bestEpoch = epoch
-          }
-        }
-      }
-      bar.update(epoch + 1)
+    try BestValidationTraining.run(
+      store: store, train: train, validation: validation, rows: { $0.rows }, epochs: epochs, batchSize: batchSize,
+      rng: &rng, name: name
+    ) { training, x, b, rng in
+      var z = x.gatherRows(b)
+      for i in 0..<z.count where rng.nextUnit() < maskProbability { z.scalars[i] = 0 }
+      let out = try decoder.forward(try encoder.forward(z, training: training), training: training)
+      let loss = try mseLoss(out, z)
+      if training { _ = try encoder.backward(try decoder.backward(loss.gradient)) }
+      return loss.value
     }
-    bar.finish()
-    store.restore(bestValues)
-    history.seconds = Date().timeIntervalSince(started)
-    return history
   }
 }
