@@ -41,7 +41,7 @@ let package = Package(
     .target(
       name: "OmicsEnrichment",
       dependencies: [
-        "OmicsCore", "OmicsIO",
+        "OmicsCore", "OmicsIO", "COpenBLAS",
         .product(name: "OrderedCollections", package: "swift-collections"),
       ]),
     .target(
@@ -52,7 +52,7 @@ let package = Package(
       swiftSettings: [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]),
     .target(
       name: "OmicsTransfer",
-      dependencies: ["OmicsCore", "OmicsIO", "OmicsNN"]),
+      dependencies: ["OmicsCore", "OmicsIO", "OmicsPreprocessing", "OmicsNN"]),
     .executableTarget(
       name: "omics",
       dependencies: [
@@ -73,7 +73,9 @@ let package = Package(
       name: "OmicsNNTests", dependencies: ["OmicsNN", "OmicsIO", "OmicsCore", "OmicsTestSupport"]),
     .testTarget(
       name: "OmicsTransferTests",
-      dependencies: ["OmicsTransfer", "OmicsNN", "OmicsIO", "OmicsCore", "OmicsTestSupport"]),
+      dependencies: [
+        "OmicsTransfer", "OmicsNN", "OmicsPreprocessing", "OmicsIO", "OmicsCore", "OmicsTestSupport",
+      ]),
   ],
   swiftLanguageModes: [.v5]
 )
