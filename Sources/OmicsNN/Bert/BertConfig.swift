@@ -18,6 +18,16 @@ public struct BertConfig: Sendable, Equatable {
   public var architectures: [String]
   /// `BertForSequenceClassification`: number of labels (from `id2label` or `num_labels`).
   public var numLabels: Int?
+  /// Class names by id (`id2label`), when the config has real ones.
+  public var labelNames: [String]?
+  /// `hidden_dropout_prob`: after the embedding LayerNorm and after each output dense (training only).
+  public var hiddenDropout: Double = 0.1
+  /// `attention_probs_dropout_prob`: on the attention probabilities (training only).
+  public var attentionDropout: Double = 0.1
+  /// `classifier_dropout` (nil: `hidden_dropout_prob` is used).
+  public var classifierDropout: Double?
+  /// `initializer_range`: σ of the normal initialisation of weights and embeddings.
+  public var initializerRange: Double = 0.02
 
   /// `hidden_act` as transformers' `ACT2FN` maps it.
   public enum Activation: String, Sendable {
@@ -51,16 +61,19 @@ public struct BertConfig: Sendable, Equatable {
   /// The config.json object transformers 4.46 and 5.x both load (the released V2 key set).
   public var json: [String: Any] {
     var out: [String: Any] = [
-      "architectures": architectures, "attention_probs_dropout_prob": 0.1, "classifier_dropout": NSNull(),
-      "hidden_act": activation.rawValue, "hidden_dropout_prob": 0.1, "hidden_size": hiddenSize, "initializer_range": 0.02,
+      "architectures": architectures, "attention_probs_dropout_prob": attentionDropout,
+      "classifier_dropout": classifierDropout.map { $0 as Any } ?? NSNull(),
+      "hidden_act": activation.rawValue, "hidden_dropout_prob": hiddenDropout, "hidden_size": hiddenSize,
+      "initializer_range": initializerRange,
       "intermediate_size": intermediateSize, "layer_norm_eps": layerNormEps, "max_position_embeddings": maxPositions,
       "model_type": "bert", "num_attention_heads": heads, "num_hidden_layers": layers, "pad_token_id": padTokenId,
       "position_embedding_type": "absolute", "torch_dtype": "float32", "transformers_version": "4.46.3",
       "type_vocab_size": typeVocabSize, "use_cache": true, "vocab_size": vocabSize,
     ]
     if let numLabels {
-      out["id2label"] = Dictionary(uniqueKeysWithValues: (0..<numLabels).map { ("\($0)", "LABEL_\($0)") })
-      out["label2id"] = Dictionary(uniqueKeysWithValues: (0..<numLabels).map { ("LABEL_\($0)", $0) })
+      let names = labelNames?.count == numLabels ? labelNames! : (0..<numLabels).map { "LABEL_\($0)" }
+      out["id2label"] = Dictionary(uniqueKeysWithValues: names.enumerated().map { ("\($0.offset)", $0.element) })
+      out["label2id"] = Dictionary(names.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
     }
     return out
   }
@@ -95,15 +108,32 @@ public struct BertConfig: Sendable, Equatable {
       throw OmicsError(file: file, location: "position_embedding_type", "'\(position)' is not supported (absolute)")
     }
     var labels: Int?
-    if let id2label = json["id2label"] as? [String: Any] { labels = id2label.count }
+    var labelNames: [String]?
+    if let id2label = json["id2label"] as? [String: Any] {
+      labels = id2label.count
+      let names = (0..<id2label.count).compactMap { id2label["\($0)"] as? String }
+      if names.count == id2label.count { labelNames = names }
+    }
     if let n = json["num_labels"] as? NSNumber { labels = n.intValue }
-    let config = BertConfig(
+    func probability(_ key: String) throws -> Double? {
+      guard let v = json[key], !(v is NSNull) else { return nil }
+      guard let p = (v as? NSNumber)?.doubleValue, p >= 0, p < 1 else {
+        throw OmicsError(file: file, location: key, "must be a probability in [0, 1)")
+      }
+      return p
+    }
+    var config = BertConfig(
       vocabSize: try int("vocab_size"), hiddenSize: try int("hidden_size"), layers: try int("num_hidden_layers"),
       heads: try int("num_attention_heads"), intermediateSize: try int("intermediate_size"),
       maxPositions: try int("max_position_embeddings", default: 512), typeVocabSize: try int("type_vocab_size", default: 2),
       layerNormEps: (json["layer_norm_eps"] as? NSNumber)?.doubleValue ?? 1e-12, activation: activation,
       padTokenId: try int("pad_token_id", default: 0), architectures: (json["architectures"] as? [String]) ?? ["BertForMaskedLM"],
       numLabels: labels)
+    config.labelNames = labelNames
+    config.hiddenDropout = try probability("hidden_dropout_prob") ?? 0.1
+    config.attentionDropout = try probability("attention_probs_dropout_prob") ?? 0.1
+    config.classifierDropout = try probability("classifier_dropout")
+    if let r = (json["initializer_range"] as? NSNumber)?.doubleValue, r > 0 { config.initializerRange = r }
     for (name, v) in [("vocab_size", config.vocabSize), ("hidden_size", config.hiddenSize), ("num_hidden_layers", config.layers),
                       ("num_attention_heads", config.heads), ("intermediate_size", config.intermediateSize),
                       ("max_position_embeddings", config.maxPositions), ("type_vocab_size", config.typeVocabSize)] where v < 1 {
