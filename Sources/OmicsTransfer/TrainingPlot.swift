@@ -4,7 +4,7 @@ import Foundation
 /// epoch and the kept epoch marked (grey line). The adaptation panel's validation curve is the
 /// validation MMD the model was selected on.
 public enum TrainingPlot {
-  public static func svg(_ stages: [StageHistory]) -> String {
+  public static func svg(_ stages: [StageHistory], xLabel: String = "epoch") -> String {
     let panelW = 320.0, panelH = 240.0, margin = 50.0
     let width = Double(max(stages.count, 1)) * panelW
     var s = """
@@ -29,7 +29,7 @@ public enum TrainingPlot {
       s += "<rect x=\"\(x0)\" y=\"\(y0)\" width=\"\(w)\" height=\"\(h)\" fill=\"none\" stroke=\"#888\"/>\n"
       s += "<text x=\"\(x0 - 4)\" y=\"\(y0 + 10)\" text-anchor=\"end\">\(String(format: "%.3g", hi))</text>\n"
       s += "<text x=\"\(x0 - 4)\" y=\"\(y0 + h)\" text-anchor=\"end\">\(String(format: "%.3g", lo))</text>\n"
-      s += "<text x=\"\(x0 + w / 2)\" y=\"\(y0 + h + 16)\" text-anchor=\"middle\">epoch (1–\(n))</text>\n"
+      s += "<text x=\"\(x0 + w / 2)\" y=\"\(y0 + h + 16)\" text-anchor=\"middle\">\(xLabel) (1–\(n))</text>\n"
       if stage.bestEpoch >= 0 {
         s += "<line x1=\"\(px(stage.bestEpoch))\" y1=\"\(y0)\" x2=\"\(px(stage.bestEpoch))\" y2=\"\(y0 + h)\" stroke=\"#999\" stroke-dasharray=\"3,3\"/>\n"
       }

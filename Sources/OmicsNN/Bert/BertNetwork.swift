@@ -167,6 +167,19 @@ public final class BertNetwork<Scalar: NNScalar> {
     }
   }
 
+  /// Re-seeds every dropout stream (embeddings, attention, outputs, classifier) from `seed`, so
+  /// that a resumed run draws the same masks as an uninterrupted one.
+  public func reseedDropout(_ seed: UInt64) {
+    var g = SeededGenerator(seed: seed)
+    embeddings.dropout.rng = g.split()
+    for layer in layers {
+      layer.attention.rng = g.split()
+      layer.attentionDropout.rng = g.split()
+      layer.outputDropout.rng = g.split()
+    }
+    classification?.dropout.rng = g.split()
+  }
+
   /// The Trainer's no-decay set: biases and LayerNorm weights.
   public static func isNoDecay(_ name: String) -> Bool { name.contains("bias") || name.contains("LayerNorm") }
 }

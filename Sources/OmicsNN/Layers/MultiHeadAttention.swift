@@ -19,7 +19,8 @@ public final class MultiHeadAttention<Scalar: NNScalar> {
   public let headSize: Int
   /// Dropout probability on the attention probabilities (training only).
   public let dropout: Double
-  private var rng: SeededGenerator
+  /// Draws one mask seed per training forward.
+  public var rng: SeededGenerator
   private var cache: (q: Tensor<Scalar>, k: Tensor<Scalar>, v: Tensor<Scalar>, lengths: [Int], maskSeed: UInt64?)?
 
   public init(heads: Int, headSize: Int, dropout: Double = 0, seed: UInt64 = 0) {

@@ -1,3 +1,4 @@
+import OmicsCore
 /// Adam (Kingma & Ba 2015) and AdamW (Loshchilov & Hutter 2019) in PyTorch's form:
 /// `m ← β₁m + (1−β₁)g`, `v ← β₂v + (1−β₂)g²`,
 /// `θ ← θ − lr·(m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + eps)`.
@@ -36,6 +37,19 @@ public final class Adam<Scalar: NNScalar>: Optimizer {
   public static func adamW(_ store: ParameterStore<Scalar>, learningRate: Double = 1e-3, weightDecay: Double = 0.01,
                            noDecay: @escaping (String) -> Bool = { $0.hasSuffix(".bias") || $0.contains("LayerNorm") }) -> Adam {
     Adam(store, learningRate: learningRate, weightDecay: weightDecay, decoupled: true, noDecay: noDecay)
+  }
+
+  /// The moments and step count (to save a resumable training state).
+  public var state: (m: [Scalar], v: [Scalar], steps: Int) { (m, v, stepCount) }
+
+  /// Restores a saved `state`; the arrays must have the store's layout.
+  public func restore(m: [Scalar], v: [Scalar], steps: Int) throws {
+    guard m.count == self.m.count, v.count == self.v.count, steps >= 0 else {
+      throw OmicsError("optimizer state of \(m.count) values does not fit a model of \(self.m.count)")
+    }
+    self.m = m
+    self.v = v
+    stepCount = steps
   }
 
   public func step() {

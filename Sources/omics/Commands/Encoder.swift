@@ -8,8 +8,8 @@ import OmicsPreprocessing
 /// `omics encoder`: Geneformer-style BERT models from Hugging Face checkpoints.
 struct Encoder: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Geneformer-style BERT encoders: embeddings from Hugging Face checkpoints.",
-    subcommands: [Embed.self])
+    abstract: "Geneformer-style BERT encoders: embeddings, pretraining, fine-tuning, in-silico perturbation.",
+    subcommands: [Embed.self, Pretrain.self])
 }
 
 extension Encoder {
