@@ -35,12 +35,8 @@ public enum AdaptOutputWriter {
   }
 
   public static func write(_ result: AdaptResult, target: ExpressionMatrix, provenance: Provenance, to dir: String) throws {
-    let fm = FileManager.default
-    let url = URL(fileURLWithPath: dir)
-    let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())").path
-    try? fm.removeItem(atPath: tmp)
-    do {
-      try fm.createDirectory(atPath: tmp + "/model", withIntermediateDirectories: true)
+    try AtomicDirectory.write(to: dir) { tmp in
+      try FileManager.default.createDirectory(atPath: tmp + "/model", withIntermediateDirectories: true)
       try writePredictions(result, cells: target.obs.index, to: tmp + "/predictions.tsv")
       try writeTargetH5AD(result, target: target, to: tmp + "/target.h5ad")
       try writeModel(result, provenance: provenance, to: tmp + "/model")
@@ -53,14 +49,6 @@ public enum AdaptOutputWriter {
         try TSVWriter.write(header: ["class", "rank", "gene", "mean_attribution", "cells"], rows: rows,
                             to: tmp + "/attributions.tsv")
       }
-      if fm.fileExists(atPath: dir) { try fm.removeItem(atPath: dir) }
-      try fm.moveItem(atPath: tmp, toPath: dir)
-    } catch let e as OmicsError {
-      try? fm.removeItem(atPath: tmp)
-      throw e
-    } catch {
-      try? fm.removeItem(atPath: tmp)
-      throw OmicsError(file: dir, "cannot write the output folder: \(error.localizedDescription)")
     }
   }
 

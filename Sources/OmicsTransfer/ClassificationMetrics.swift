@@ -55,4 +55,26 @@ public enum ClassificationMetrics {
     }
     return total / Double(truth.count)
   }
+
+  /// Unweighted mean of the per-class F1 over the classes present in `truth` or `predicted`
+  /// (`f1_score(average='macro')`, zero division → 0).
+  public static func macroF1(predicted: [Int], truth: [Int]) -> Double {
+    let classes = Set(truth).union(predicted)
+    guard !classes.isEmpty else { return .nan }
+    var total = 0.0
+    for c in classes {
+      var tp = 0, fp = 0, fn = 0
+      for (p, t) in zip(predicted, truth) {
+        if p == c && t == c { tp += 1 } else if p == c { fp += 1 } else if t == c { fn += 1 }
+      }
+      total += tp == 0 ? 0 : 2 * Double(tp) / Double(2 * tp + fp + fn)
+    }
+    return total / Double(classes.count)
+  }
+
+  /// Fraction of equal entries.
+  public static func accuracy(predicted: [Int], truth: [Int]) -> Double {
+    guard !truth.isEmpty else { return .nan }
+    return Double(zip(predicted, truth).filter { $0 == $1 }.count) / Double(truth.count)
+  }
 }

@@ -98,4 +98,42 @@ struct EncoderTrainingCLITests {
     #expect(exists.status != 0 && exists.stderr.contains("already exists"), "\(exists.stderr)")
     for o in ["o1", "o2"] { #expect(!FileManager.default.fileExists(atPath: dir + "/" + o)) }
   }
+
+  @Test func finetunedClassifierLearnsTheProgramsAndPredicts() throws {
+    let dir = FixturePaths.temporaryDirectory()
+    let data = try Self.corpus(in: dir)
+    let model = (FixturePaths.shared("bert/micro") ?? "") + "/model"
+    let r = try CLIRunner.run(["encoder", "finetune", model, data, "--label", "cell_type", "--out", dir + "/clf", "--epochs", "10",
+                               "--lr", "3e-3", "--warmup", "2", "--batch-size", "8", "--freeze-layers", "1", "--quiet"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/clf/report.json"))) as? [String: Any])
+    #expect(report["accuracy"] as? Double == 1 && report["macro_f1"] as? Double == 1, "\(report)")
+    #expect(report["train_cells"] as? Int == 39 && report["eval_cells"] as? Int == 9)
+    let config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/clf/config.json"))) as? [String: Any])
+    #expect(config["id2label"] as? [String: String] == ["0": "alpha", "1": "beta", "2": "gamma"])
+    #expect(config["architectures"] as? [String] == ["BertForSequenceClassification"])
+    // layer 0 was frozen: its weights are the pretrained ones; layer 1 moved
+    let before = try SafeTensorsFile(path: model + "/model.safetensors"), after = try SafeTensorsFile(path: dir + "/clf/model.safetensors")
+    #expect(try before.floats("bert.encoder.layer.0.attention.self.query.weight") == after.floats("bert.encoder.layer.0.attention.self.query.weight"))
+    #expect(try before.floats("bert.encoder.layer.1.attention.self.query.weight") != after.floats("bert.encoder.layer.1.attention.self.query.weight"))
+    #expect(after.info("cls.predictions.bias") == nil && after.info("classifier.weight")?.shape == [3, 64])
+    let p = try CLIRunner.run(["encoder", "predict", dir + "/clf", data, "--out", dir + "/pred.tsv", "--quiet"])
+    #expect(p.status == 0, "\(p.stderr)")
+    let rows = try String(contentsOfFile: dir + "/pred.tsv", encoding: .utf8).split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+    #expect(rows[0] == ["cell", "label", "prob_alpha", "prob_beta", "prob_gamma"])
+    #expect(rows.dropFirst().map { $0[1] } == (0..<48).map { ["alpha", "beta", "gamma"][$0 % 3] })
+  }
+
+  @Test func badFinetuningInputIsOneLine() throws {
+    let dir = FixturePaths.temporaryDirectory()
+    let data = try Self.corpus(in: dir)
+    let model = (FixturePaths.shared("bert/micro") ?? "") + "/model"
+    let column = try CLIRunner.run(["encoder", "finetune", model, data, "--label", "donor", "--out", dir + "/c1"])
+    #expect(column.status != 0 && column.stderr.hasPrefix("error: \(data): donor: column missing"), "\(column.stderr)")
+    let freeze = try CLIRunner.run(["encoder", "finetune", model, data, "--label", "cell_type", "--out", dir + "/c2", "--freeze-layers", "5"])
+    #expect(freeze.status != 0 && freeze.stderr.contains("exceeds the model's 2 layers"), "\(freeze.stderr)")
+    let notClassifier = try CLIRunner.run(["encoder", "predict", model, data, "--out", dir + "/p.tsv"])
+    #expect(notClassifier.status != 0 && notClassifier.stderr.contains("not a fine-tuned classifier"), "\(notClassifier.stderr)")
+    for o in ["c1", "c2", "p.tsv"] { #expect(!FileManager.default.fileExists(atPath: dir + "/" + o)) }
+  }
 }
