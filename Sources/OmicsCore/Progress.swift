@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -13,6 +14,7 @@ public final class ProgressBar: @unchecked Sendable {
   private let enabled: Bool
   private var lastPercent = -1
   private var done = 0
+  private let lock = NSLock()
 
   /// Set by the CLI's `--quiet`; when false no bar is ever drawn.
   nonisolated(unsafe) public static var isEnabledGlobally = true
@@ -23,14 +25,22 @@ public final class ProgressBar: @unchecked Sendable {
     self.enabled = ProgressBar.isEnabledGlobally && isatty(2) != 0
   }
 
-  /// Adds `n` completed units.
+  /// Adds `n` completed units (safe to call from several threads).
   public func advance(_ n: Int = 1) {
+    lock.lock()
+    defer { lock.unlock() }
     done += n
-    update(done)
+    draw(done)
   }
 
   /// Sets the number of completed units.
   public func update(_ completed: Int) {
+    lock.lock()
+    defer { lock.unlock() }
+    draw(completed)
+  }
+
+  private func draw(_ completed: Int) {
     guard enabled else { return }
     let percent = min(100, completed * 100 / total)
     if percent == lastPercent { return }

@@ -9,7 +9,7 @@ import OmicsPreprocessing
 struct Encoder: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Geneformer-style BERT encoders: embeddings, pretraining, fine-tuning, in-silico perturbation.",
-    subcommands: [Embed.self, Pretrain.self, Finetune.self, Predict.self])
+    subcommands: [Embed.self, Pretrain.self, Finetune.self, Predict.self, Perturb.self])
 }
 
 extension Encoder {
