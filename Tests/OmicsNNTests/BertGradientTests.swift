@@ -1,3 +1,4 @@
+import Foundation
 import OmicsCore
 import OmicsNN
 import Testing
@@ -113,5 +114,20 @@ struct BertGradientTests {
     try Self.checkParameters("classifier", net: net) {
       try net.classificationLoss(ids: ids, lengths: lengths, labels: [2, 0], training: false).loss!
     }
+  }
+}
+
+/// The vectorizable exp used by the Float attention softmax stays within 2 ulp of libm's expf.
+struct FastExpTests {
+  @Test func withinTwoUlpOfExpf() {
+    var worst: Float = 0
+    var x: Float = -87.3
+    while x <= 88.3 {
+      let a = FastExp.exp(x), b = expf(x)
+      worst = max(worst, abs(a - b) / b.ulp)
+      x += 0.000731
+    }
+    #expect(worst <= 2, "worst \(worst) ulp")
+    #expect(FastExp.exp(0) == 1 && FastExp.exp(-200) < 1.3e-38)
   }
 }

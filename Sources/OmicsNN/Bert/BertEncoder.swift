@@ -215,25 +215,34 @@ public final class BertEncoder {
     let k = linear(x, rows: rows, inFeatures: h, outFeatures: h, p + "attention.self.key")
     let v = linear(x, rows: rows, inFeatures: h, outFeatures: h, p + "attention.self.value")
     var context = [Float](repeating: 0, count: rows * h)
-    var scores = [Float](repeating: 0, count: t * t)
     let scale = 1 / Float(d).squareRoot()
+    // One (sequence, head) pair per task: on several cores the pairs run in parallel with one
+    // BLAS thread each (the T × T products and the softmax are then all parallel), else in order.
+    let tasks = b * heads
+    let workers = min(tasks, max(1, BLASThreads.current))
+    let savedThreads = BLASThreads.current
+    if workers > 1 { BLASThreads.set(1) }
+    defer { if workers > 1 { BLASThreads.set(savedThreads) } }
     q.withUnsafeBufferPointer { qp in
       k.withUnsafeBufferPointer { kp in
         v.withUnsafeBufferPointer { vp in
           context.withUnsafeMutableBufferPointer { cp in
-            scores.withUnsafeMutableBufferPointer { sp in
-              for s in 0..<b {
+            let (qb, kb, vb, cb) = (qp.baseAddress!, kp.baseAddress!, vp.baseAddress!, cp.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+              let scores = UnsafeMutablePointer<Float>.allocate(capacity: t * t)
+              defer { scores.deallocate() }
+              var task = worker
+              while task < tasks {
+                let s = task / heads, head = task % heads
                 let length = max(1, batch.lengths[s])
-                let base = s * t * h
-                for head in 0..<heads {
-                  let o = base + head * d
-                  // S = Q_h · K_hᵀ over the real keys only (masked keys would get weight 0)
-                  Float.gemm(transA: false, transB: true, m: t, n: length, k: d, alpha: scale, a: qp.baseAddress! + o, lda: h,
-                             b: kp.baseAddress! + o, ldb: h, beta: 0, c: sp.baseAddress!, ldc: t)
-                  for r in 0..<t { softmaxInPlace(sp.baseAddress! + r * t, length) }
-                  Float.gemm(transA: false, transB: false, m: t, n: d, k: length, alpha: 1, a: sp.baseAddress!, lda: t,
-                             b: vp.baseAddress! + o, ldb: h, beta: 0, c: cp.baseAddress! + o, ldc: h)
-                }
+                let o = s * t * h + head * d
+                // S = Q_h · K_hᵀ over the real keys only (masked keys would get weight 0)
+                Float.gemm(transA: false, transB: true, m: t, n: length, k: d, alpha: scale, a: qb + o, lda: h,
+                           b: kb + o, ldb: h, beta: 0, c: scores, ldc: t)
+                for r in 0..<t { softmaxInPlace(scores + r * t, length) }
+                Float.gemm(transA: false, transB: false, m: t, n: d, k: length, alpha: 1, a: scores, lda: t,
+                           b: vb + o, ldb: h, beta: 0, c: cb + o, ldc: h)
+                task += workers
               }
             }
           }
@@ -297,14 +306,26 @@ public final class BertEncoder {
     }
   }
 
-  /// Row softmax over the first `n` entries (max subtracted first).
+  /// Row softmax over the first `n` entries (max subtracted first), eight lanes at a time.
   @inline(__always)
   private func softmaxInPlace(_ row: UnsafeMutablePointer<Float>, _ n: Int) {
-    var m = -Float.infinity
-    for j in 0..<n where row[j] > m { m = row[j] }
-    var sum: Float = 0
-    for j in 0..<n {
-      let e = expf(row[j] - m)
+    let vectors = n / 8
+    var m8 = SIMD8<Float>(repeating: -.infinity)
+    row.withMemoryRebound(to: SIMD8<Float>.self, capacity: vectors) { v in
+      for i in 0..<vectors { m8 = pointwiseMax(m8, v[i]) }
+    }
+    var m = m8.max()
+    for j in (vectors * 8)..<n where row[j] > m { m = row[j] }
+    var s8 = SIMD8<Float>(repeating: 0)
+    for i in 0..<vectors {
+      var e = SIMD8<Float>()
+      for lane in 0..<8 { e[lane] = FastExp.exp(row[i * 8 + lane] - m) }
+      s8 += e
+      for lane in 0..<8 { row[i * 8 + lane] = e[lane] }
+    }
+    var sum = s8.sum()
+    for j in (vectors * 8)..<n {
+      let e = FastExp.exp(row[j] - m)
       row[j] = e
       sum += e
     }

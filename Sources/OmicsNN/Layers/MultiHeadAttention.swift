@@ -1,3 +1,4 @@
+import Foundation
 import OmicsCore
 
 /// Scaled dot-product attention over right-padded sequences, split into heads (the core of a BERT
@@ -44,22 +45,17 @@ public final class MultiHeadAttention<Scalar: NNScalar> {
     }
     let maskSeed: UInt64? = training && dropout > 0 ? rng.next() : nil
     var context = Tensor<Scalar>(shape: q.shape)
-    var scores = [Scalar](repeating: 0, count: t * t)
     q.scalars.withUnsafeBufferPointer { qp in
       k.scalars.withUnsafeBufferPointer { kp in
         v.scalars.withUnsafeBufferPointer { vp in
           context.scalars.withUnsafeMutableBufferPointer { cp in
-            scores.withUnsafeMutableBufferPointer { sp in
-              let (qb, kb, vb, cb, s) = (qp.baseAddress!, kp.baseAddress!, vp.baseAddress!, cp.baseAddress!, sp.baseAddress!)
-              for seq in 0..<lengths.count {
-                for head in 0..<heads {
-                  let o = seq * t * h + head * headSize, length = lengths[seq]
-                  probabilities(q: qb + o, k: kb + o, t: t, length: length, into: s)
-                  if let maskSeed { applyDropout(s, t: t, length: length, seed: maskSeed, block: seq * heads + head) }
-                  Scalar.gemm(transA: false, transB: false, m: t, n: headSize, k: length, alpha: 1, a: s, lda: t,
-                              b: vb + o, ldb: h, beta: 0, c: cb + o, ldc: h)
-                }
-              }
+            let (qb, kb, vb, cb) = (qp.baseAddress!, kp.baseAddress!, vp.baseAddress!, cp.baseAddress!)
+            forEachHead(sequences: lengths.count, scratch: t * t) { seq, head, s in
+              let o = seq * t * h + head * headSize, length = lengths[seq]
+              probabilities(q: qb + o, k: kb + o, t: t, length: length, into: s)
+              if let maskSeed { applyDropout(s, t: t, length: length, seed: maskSeed, block: seq * heads + head) }
+              Scalar.gemm(transA: false, transB: false, m: t, n: headSize, k: length, alpha: 1, a: s, lda: t,
+                          b: vb + o, ldb: h, beta: 0, c: cb + o, ldc: h)
             }
           }
         }
@@ -77,7 +73,6 @@ public final class MultiHeadAttention<Scalar: NNScalar> {
     try checkBackward("attention", cached: q.shape, dy: dContext)
     let t = q.shape[1], h = heads * headSize
     var dq = Tensor<Scalar>(shape: q.shape), dk = dq, dv = dq
-    var probs = [Scalar](repeating: 0, count: t * t), dprobs = probs, dropped = probs
     let scale = 1 / Scalar(headSize).squareRoot()
     let keep = Scalar(1 / (1 - dropout))
     q.scalars.withUnsafeBufferPointer { qp in
@@ -87,48 +82,41 @@ public final class MultiHeadAttention<Scalar: NNScalar> {
             dq.scalars.withUnsafeMutableBufferPointer { dqp in
               dk.scalars.withUnsafeMutableBufferPointer { dkp in
                 dv.scalars.withUnsafeMutableBufferPointer { dvp in
-                  probs.withUnsafeMutableBufferPointer { ap in
-                    dprobs.withUnsafeMutableBufferPointer { dap in
-                      dropped.withUnsafeMutableBufferPointer { mp in
-                        let (qb, kb, vb, gb) = (qp.baseAddress!, kp.baseAddress!, vp.baseAddress!, gp.baseAddress!)
-                        let (a, da, am) = (ap.baseAddress!, dap.baseAddress!, mp.baseAddress!)
-                        for seq in 0..<lengths.count {
-                          for head in 0..<heads {
-                            let o = seq * t * h + head * headSize, length = lengths[seq]
-                            probabilities(q: qb + o, k: kb + o, t: t, length: length, into: a)
-                            // A′ = dropout(A): the same mask as the forward, from the same seed
-                            var used = UnsafePointer(a)
-                            if let maskSeed {
-                              for r in 0..<t { for j in 0..<length { am[r * t + j] = a[r * t + j] } }
-                              applyDropout(am, t: t, length: length, seed: maskSeed, block: seq * heads + head)
-                              used = UnsafePointer(am)
-                            }
-                            // dV = A′ᵀ·dC
-                            Scalar.gemm(transA: true, transB: false, m: length, n: headSize, k: t, alpha: 1, a: used, lda: t,
-                                        b: gb + o, ldb: h, beta: 0, c: dvp.baseAddress! + o, ldc: h)
-                            // dA′ = dC·Vᵀ
-                            Scalar.gemm(transA: false, transB: true, m: t, n: length, k: headSize, alpha: 1, a: gb + o, lda: h,
-                                        b: vb + o, ldb: h, beta: 0, c: da, ldc: t)
-                            for r in 0..<t {
-                              let arow = a + r * t, drow = da + r * t
-                              if maskSeed != nil {
-                                // dA = dA′ ⊙ mask/(1−p); A′/A is that factor where A > 0
-                                for j in 0..<length { drow[j] = am[r * t + j] == 0 ? 0 : drow[j] * keep }
-                              }
-                              var dot = 0.0
-                              for j in 0..<length { dot += Double(drow[j]) * Double(arow[j]) }
-                              let sdot = Scalar(dot)
-                              for j in 0..<length { drow[j] = arow[j] * (drow[j] - sdot) }
-                            }
-                            // dQ = dS·K·scale ; dK = dSᵀ·Q·scale
-                            Scalar.gemm(transA: false, transB: false, m: t, n: headSize, k: length, alpha: scale, a: da, lda: t,
-                                        b: kb + o, ldb: h, beta: 0, c: dqp.baseAddress! + o, ldc: h)
-                            Scalar.gemm(transA: true, transB: false, m: length, n: headSize, k: t, alpha: scale, a: da, lda: t,
-                                        b: qb + o, ldb: h, beta: 0, c: dkp.baseAddress! + o, ldc: h)
-                          }
-                        }
-                      }
+                  let (qb, kb, vb, gb) = (qp.baseAddress!, kp.baseAddress!, vp.baseAddress!, gp.baseAddress!)
+                  let (dqb, dkb, dvb) = (dqp.baseAddress!, dkp.baseAddress!, dvp.baseAddress!)
+                  forEachHead(sequences: lengths.count, scratch: 3 * t * t) { seq, head, scratch in
+                    let (a, da, am) = (scratch, scratch + t * t, scratch + 2 * t * t)
+                    let o = seq * t * h + head * headSize, length = lengths[seq]
+                    probabilities(q: qb + o, k: kb + o, t: t, length: length, into: a)
+                    // A′ = dropout(A): the same mask as the forward, from the same seed
+                    var used = UnsafePointer(a)
+                    if let maskSeed {
+                      for r in 0..<t { for j in 0..<length { am[r * t + j] = a[r * t + j] } }
+                      applyDropout(am, t: t, length: length, seed: maskSeed, block: seq * heads + head)
+                      used = UnsafePointer(am)
                     }
+                    // dV = A′ᵀ·dC
+                    Scalar.gemm(transA: true, transB: false, m: length, n: headSize, k: t, alpha: 1, a: used, lda: t,
+                                b: gb + o, ldb: h, beta: 0, c: dvb + o, ldc: h)
+                    // dA′ = dC·Vᵀ
+                    Scalar.gemm(transA: false, transB: true, m: t, n: length, k: headSize, alpha: 1, a: gb + o, lda: h,
+                                b: vb + o, ldb: h, beta: 0, c: da, ldc: t)
+                    for r in 0..<t {
+                      let arow = a + r * t, drow = da + r * t
+                      if maskSeed != nil {
+                        // dA = dA′ ⊙ mask/(1−p); A′ is 0 exactly where the mask dropped
+                        for j in 0..<length { drow[j] = am[r * t + j] == 0 ? 0 : drow[j] * keep }
+                      }
+                      var dot = 0.0
+                      for j in 0..<length { dot += Double(drow[j]) * Double(arow[j]) }
+                      let sdot = Scalar(dot)
+                      for j in 0..<length { drow[j] = arow[j] * (drow[j] - sdot) }
+                    }
+                    // dQ = dS·K·scale ; dK = dSᵀ·Q·scale
+                    Scalar.gemm(transA: false, transB: false, m: t, n: headSize, k: length, alpha: scale, a: da, lda: t,
+                                b: kb + o, ldb: h, beta: 0, c: dqb + o, ldc: h)
+                    Scalar.gemm(transA: true, transB: false, m: length, n: headSize, k: t, alpha: scale, a: da, lda: t,
+                                b: qb + o, ldb: h, beta: 0, c: dkb + o, ldc: h)
                   }
                 }
               }
@@ -140,6 +128,28 @@ public final class MultiHeadAttention<Scalar: NNScalar> {
     return (dq, dk, dv)
   }
 
+  /// Runs `body(sequence, head, scratch)` for every pair; on several BLAS threads the pairs run in
+  /// parallel with one BLAS thread each (each pair writes only its own columns of its sequence).
+  private func forEachHead(sequences: Int, scratch: Int,
+                           _ body: (Int, Int, UnsafeMutablePointer<Scalar>) -> Void) {
+    let tasks = sequences * heads
+    let workers = min(tasks, max(1, BLASThreads.current))
+    let saved = BLASThreads.current
+    if workers > 1 { BLASThreads.set(1) }
+    defer { if workers > 1 { BLASThreads.set(saved) } }
+    withoutActuallyEscaping(body) { body in
+      DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        let buffer = UnsafeMutablePointer<Scalar>.allocate(capacity: max(scratch, 1))
+        defer { buffer.deallocate() }
+        var task = worker
+        while task < tasks {
+          body(task / heads, task % heads, buffer)
+          task += workers
+        }
+      }
+    }
+  }
+
   /// `softmax(Q·Kᵀ/√d)` of one head into the first `length` columns of each of the `t` rows of `s`
   /// (row stride `t`).
   private func probabilities(q: UnsafePointer<Scalar>, k: UnsafePointer<Scalar>, t: Int, length: Int,
@@ -147,7 +157,7 @@ public final class MultiHeadAttention<Scalar: NNScalar> {
     let h = heads * headSize
     Scalar.gemm(transA: false, transB: true, m: t, n: length, k: headSize, alpha: 1 / Scalar(headSize).squareRoot(),
                 a: q, lda: h, b: k, ldb: h, beta: 0, c: s, ldc: t)
-    for r in 0..<t { softmaxRow(s + r * t, length) }
+    for r in 0..<t { fastSoftmaxRow(s + r * t, length) }
   }
 
   /// Inverted dropout on the `t × length` block with a mask drawn from `(seed, block)`; the same
@@ -158,5 +168,20 @@ public final class MultiHeadAttention<Scalar: NNScalar> {
     for r in 0..<t {
       for j in 0..<length { s[r * t + j] = g.nextUnit() < dropout ? 0 : s[r * t + j] * keep }
     }
+  }
+
+  /// Row softmax with `nnFastExp` (Float: `FastExp`, within 2 ulp of expf).
+  @inline(__always)
+  private func fastSoftmaxRow(_ p: UnsafeMutablePointer<Scalar>, _ n: Int) {
+    var mx = p[0]
+    for j in 1..<n where p[j] > mx { mx = p[j] }
+    var sum = Scalar(0)
+    for j in 0..<n {
+      let e = Scalar.nnFastExp(p[j] - mx)
+      p[j] = e
+      sum += e
+    }
+    let inv = 1 / sum
+    for j in 0..<n { p[j] *= inv }
   }
 }

@@ -10,6 +10,8 @@ public protocol NNScalar: BinaryFloatingPoint, Sendable where Self.RawSignifican
   /// The safetensors dtype tag (`F32`, `F64`).
   static var safetensorsDType: String { get }
   static func nnExp(_ x: Self) -> Self
+  /// e^x where speed matters more than the last bit: `FastExp` (≤ 2 ulp) for Float, `exp` for Double.
+  static func nnFastExp(_ x: Self) -> Self
   static func nnExpm1(_ x: Self) -> Self
   static func nnLog(_ x: Self) -> Self
   static func nnLog1p(_ x: Self) -> Self
@@ -27,6 +29,7 @@ public protocol NNScalar: BinaryFloatingPoint, Sendable where Self.RawSignifican
 extension Float: NNScalar {
   public static var safetensorsDType: String { "F32" }
   @inlinable public static func nnExp(_ x: Float) -> Float { expf(x) }
+  @inlinable public static func nnFastExp(_ x: Float) -> Float { FastExp.exp(x) }
   @inlinable public static func nnExpm1(_ x: Float) -> Float { expm1f(x) }
   @inlinable public static func nnLog(_ x: Float) -> Float { logf(x) }
   @inlinable public static func nnLog1p(_ x: Float) -> Float { log1pf(x) }
@@ -39,6 +42,7 @@ extension Float: NNScalar {
 extension Double: NNScalar {
   public static var safetensorsDType: String { "F64" }
   @inlinable public static func nnExp(_ x: Double) -> Double { exp(x) }
+  @inlinable public static func nnFastExp(_ x: Double) -> Double { exp(x) }
   @inlinable public static func nnExpm1(_ x: Double) -> Double { expm1(x) }
   @inlinable public static func nnLog(_ x: Double) -> Double { log(x) }
   @inlinable public static func nnLog1p(_ x: Double) -> Double { log1p(x) }
