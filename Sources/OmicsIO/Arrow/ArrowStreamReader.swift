@@ -64,7 +64,26 @@ public enum ArrowStreamReader {
     public var batchCount: Int
   }
 
+  /// Reads the whole stream at `path` into one table (every record batch appended).
   public static func read(path: String) throws -> Table {
+    var columns: [ArrowColumn] = []
+    var rows = 0, batches = 0
+    let schema = try forEachBatch(path: path) { schema, batch, length in
+      if columns.isEmpty { columns = schema.fields.map { ArrowColumn.empty($0.type) } }
+      for i in batch.indices { columns[i] = append(columns[i], batch[i]) }
+      rows += length
+      batches += 1
+    }
+    if columns.isEmpty { columns = schema.fields.map { ArrowColumn.empty($0.type) } }
+    return Table(schema: schema, columns: columns, rowCount: rows, batchCount: batches)
+  }
+
+  /// Decodes the stream at `path` one record batch at a time: `body(schema, columns, rowCount)`
+  /// sees each batch and can drop it, so memory holds the file's bytes and one decoded batch.
+  /// Returns the schema.
+  @discardableResult
+  public static func forEachBatch(path: String, bytesRead: (Int) -> Void = { _ in },
+                                  _ body: (ArrowSchema, [ArrowColumn], Int) throws -> Void) throws -> ArrowSchema {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw OmicsError(file: path, "cannot read the file (missing or not readable)")
     }
@@ -73,9 +92,6 @@ public enum ArrowStreamReader {
     func fail(_ m: String) -> OmicsError { OmicsError(file: path, location: "byte \(p)", m) }
     func u32(_ at: Int) -> UInt32? { FBReader(bytes).u32(at) }
     var schema: ArrowSchema?
-    var columns: [ArrowColumn] = []
-    var rows = 0
-    var batches = 0
     while true {
       guard var size = u32(p) else { throw fail("truncated Arrow stream (no end-of-stream marker)") }
       p += 4
@@ -98,9 +114,7 @@ public enum ArrowStreamReader {
       p = bodyStart + bodyLength
       switch headerType {
       case 1:
-        let s = try parseSchema(fb, header, fail)
-        schema = s
-        columns = s.fields.map { ArrowColumn.empty($0.type) }
+        schema = try parseSchema(fb, header, fail)
       case 3:
         guard let schema else { throw fail("record batch before schema") }
         let length = Int(fb.scalar64(header, 0))
@@ -182,21 +196,19 @@ public enum ArrowStreamReader {
           }
           return try decode(t)
         }
-        for (i, f) in schema.fields.enumerated() {
-          let col = try decodeTop(f.type)
-          columns[i] = append(columns[i], col)
-        }
-        rows += length
-        batches += 1
+        let batch = try schema.fields.map { try decodeTop($0.type) }
+        try body(schema, batch, length)
+        bytesRead(p)
       default:
         throw fail("unsupported message type \(headerType)")
       }
     }
     guard let schema else { throw OmicsError(file: path, "Arrow stream without a schema") }
-    return Table(schema: schema, columns: columns, rowCount: rows, batchCount: batches)
+    return schema
   }
 
-  static func append(_ a: ArrowColumn, _ b: ArrowColumn) -> ArrowColumn {
+  /// `b` appended to `a` (same type).
+  public static func append(_ a: ArrowColumn, _ b: ArrowColumn) -> ArrowColumn {
     switch (a, b) {
     case (.bool(let x), .bool(let y)): return .bool(x + y)
     case (.int8(let x), .int8(let y)): return .int8(x + y)
@@ -251,6 +263,17 @@ public enum ArrowStreamReader {
 
 extension ArrowStreamReader {
   /// Reads every `data-*.arrow` file of a Hugging Face datasets folder, in name order, as one table.
+  /// The `.arrow` files of a `datasets` folder in order (the shards of one table).
+  public static func datasetFiles(_ folder: String) throws -> [String] {
+    let names: [String]
+    do { names = try FileManager.default.contentsOfDirectory(atPath: folder) } catch {
+      throw OmicsError(file: folder, "cannot list the folder: \(error.localizedDescription)")
+    }
+    let files = names.filter { $0.hasSuffix(".arrow") }.sorted().map { folder + "/" + $0 }
+    guard !files.isEmpty else { throw OmicsError(file: folder, "no .arrow files in the folder") }
+    return files
+  }
+
   public static func readDatasetFolder(_ folder: String) throws -> Table {
     let names: [String]
     do { names = try FileManager.default.contentsOfDirectory(atPath: folder) } catch {

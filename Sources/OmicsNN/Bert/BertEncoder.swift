@@ -311,9 +311,8 @@ public final class BertEncoder {
   private func softmaxInPlace(_ row: UnsafeMutablePointer<Float>, _ n: Int) {
     let vectors = n / 8
     var m8 = SIMD8<Float>(repeating: -.infinity)
-    row.withMemoryRebound(to: SIMD8<Float>.self, capacity: vectors) { v in
-      for i in 0..<vectors { m8 = pointwiseMax(m8, v[i]) }
-    }
+    let raw = UnsafeRawPointer(row)
+    for i in 0..<vectors { m8 = pointwiseMax(m8, raw.loadUnaligned(fromByteOffset: i * 32, as: SIMD8<Float>.self)) }
     var m = m8.max()
     for j in (vectors * 8)..<n where row[j] > m { m = row[j] }
     var s8 = SIMD8<Float>(repeating: 0)

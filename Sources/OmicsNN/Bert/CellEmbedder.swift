@@ -41,6 +41,19 @@ public struct CellEmbedder {
 
   /// Embeds `cells` (token ids, no padding). `progress` is advanced by the number of cells done.
   public func embed(_ cells: [[Int32]], progress: ProgressBar? = nil) throws -> Result {
+    var genes = EmbeddingPooling.GeneAccumulator(features: model.config.hiddenSize)
+    let rows = try embedChunk(cells, genes: &genes, progress: progress)
+    if options.mode == .gene {
+      let (tokens, means) = genes.means()
+      return Result(values: means, tokens: tokens)
+    }
+    return Result(values: rows, tokens: nil)
+  }
+
+  /// One chunk of a stream of cells: cell/cls rows (`cells.count × H`, input order), or, in gene
+  /// mode, the chunk's per-token vectors added to `genes` (and an empty tensor returned).
+  public func embedChunk(_ cells: [[Int32]], genes: inout EmbeddingPooling.GeneAccumulator,
+                         progress: ProgressBar? = nil) throws -> Tensor<Float> {
     let h = model.config.hiddenSize
     let index = try EmbeddingPooling.hiddenStateIndex(layers: model.config.layers, embLayer: options.embLayer)
     if options.mode == .cls, let first = cells.first(where: { !$0.isEmpty }), !options.hasCLS || first.first != 2 {
@@ -49,7 +62,6 @@ public struct CellEmbedder {
     if let empty = cells.firstIndex(where: { $0.isEmpty }) { throw OmicsError("cell \(empty) has no tokens") }
     let order = cells.indices.sorted { cells[$0].count != cells[$1].count ? cells[$0].count > cells[$1].count : $0 < $1 }
     var rows = [Float](repeating: 0, count: options.mode == .gene ? 0 : cells.count * h)
-    var genes = EmbeddingPooling.GeneAccumulator(features: h)
     var start = 0
     while start < order.count {
       let members = Array(order[start..<min(order.count, start + max(1, options.batchSize))])
@@ -70,10 +82,6 @@ public struct CellEmbedder {
       progress?.advance(members.count)
       start += members.count
     }
-    if options.mode == .gene {
-      let (tokens, means) = genes.means()
-      return Result(values: means, tokens: tokens)
-    }
-    return Result(values: Tensor(shape: [cells.count, h], scalars: rows), tokens: nil)
+    return Tensor(shape: [options.mode == .gene ? 0 : cells.count, h], scalars: rows)
   }
 }

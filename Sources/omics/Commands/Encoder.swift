@@ -96,15 +96,6 @@ extension Encoder {
       try runReportingErrors {
         if let threads { BLASThreads.set(threads) }
         let encoder = try BertEncoder.load(directory: model)
-        let table = try ArrowStreamReader.readDatasetFolder(dataset)
-        guard let idsIndex = table.schema.fields.firstIndex(where: { $0.name == "input_ids" }) else {
-          throw OmicsError(file: dataset, location: "input_ids", "column missing: not a tokenized dataset")
-        }
-        guard case .list(let offsets, let child) = table.columns[idsIndex], let flat = child.integers else {
-          throw OmicsError(file: dataset, location: "input_ids", "is not a list of integers")
-        }
-        let n = min(table.rowCount, maxCells ?? Int.max)
-        let cells = (0..<n).map { i in flat[offsets[i]..<offsets[i + 1]].map { Int32(truncatingIfNeeded: $0) } }
         var options = CellEmbedder.Options()
         options.mode = CellEmbedder.Mode(rawValue: mode) ?? .cell
         options.embLayer = embLayer
@@ -119,49 +110,80 @@ extension Encoder {
           options.hasCLS = modelVersion != "V1"
           options.hasEOS = modelVersion != "V1"
         }
-        let bar = global.quiet ? nil : ProgressBar("Embedding cells", total: n)
-        let result: CellEmbedder.Result
-        do {
-          result = try CellEmbedder(model: encoder, options: options).embed(cells, progress: bar)
-        } catch let error as OmicsError { throw error.inFile(dataset) }
-        bar?.finish()
-        let rowNames: [String] = result.tokens.map { $0.map { geneNames[$0] ?? String($0) } } ?? (0..<n).map(String.init)
-        var attributes: [(String, ArrowColumn)] = []
-        for name in attr {
-          guard let k = table.schema.fields.firstIndex(where: { $0.name == name }) else {
-            throw OmicsError(file: dataset, location: name, "column missing (available: \(table.schema.fields.map(\.name).joined(separator: ", ")))")
-          }
-          attributes.append((name, table.columns[k]))
+        let embedder = CellEmbedder(model: encoder, options: options)
+        let h = encoder.config.hiddenSize
+        let sink = try EmbeddingSink(path: out, columns: h, attributes: attr, streaming: options.mode != .gene)
+        defer { sink.abandonIfUnfinished() }
+        var genes = EmbeddingPooling.GeneAccumulator(features: h)
+        let limit = maxCells ?? Int.max
+        var done = 0
+        var pending: [[Int32]] = [], pendingAttributes: [ArrowColumn] = []
+        let bar = global.quiet ? nil : ProgressBar("Embedding cells", total: 1000)
+        func flush() throws {
+          guard !pending.isEmpty else { return }
+          let rows: Tensor<Float>
+          do { rows = try embedder.embedChunk(pending, genes: &genes) } catch let error as OmicsError { throw error.inFile(dataset) }
+          if options.mode != .gene { try sink.append(rows.scalars[...], attributes: pendingAttributes) }
+          done += pending.count
+          pending = []
+          pendingAttributes = []
         }
-        try write(result.values, rowNames: rowNames, attributes: attributes, count: n)
+        let files = try ArrowStreamReader.datasetFiles(dataset)
+        let sizes = files.map { ((try? FileManager.default.attributesOfItem(atPath: $0)[.size]) as? Int) ?? 1 }
+        let totalBytes = max(1, sizes.reduce(0, +))
+        var before = 0
+        for (f, file) in files.enumerated() where done + pending.count < limit {
+          try ArrowStreamReader.forEachBatch(path: file, bytesRead: { bar?.update(1000 * (before + $0) / totalBytes) }) {
+            schema, columns, count in
+            guard done + pending.count < limit else { return }
+            guard let idsIndex = schema.fields.firstIndex(where: { $0.name == "input_ids" }) else {
+              throw OmicsError(file: dataset, location: "input_ids", "column missing: not a tokenized dataset")
+            }
+            guard case .list(let offsets, let child) = columns[idsIndex], let flat = child.integers else {
+              throw OmicsError(file: dataset, location: "input_ids", "is not a list of integers")
+            }
+            let take = min(count, limit - done - pending.count)
+            var attributes: [ArrowColumn] = []
+            for name in attr {
+              guard let k = schema.fields.firstIndex(where: { $0.name == name }) else {
+                throw OmicsError(file: dataset, location: name, "column missing (available: \(schema.fields.map(\.name).joined(separator: ", ")))")
+              }
+              attributes.append(take < count ? Self.prefix(columns[k], take) : columns[k])
+            }
+            for i in 0..<take { pending.append(flat[offsets[i]..<offsets[i + 1]].map { Int32(truncatingIfNeeded: $0) }) }
+            pendingAttributes = pendingAttributes.isEmpty ? attributes : zip(pendingAttributes, attributes).map { ArrowStreamReader.append($0, $1) }
+            if pending.count >= 2048 { try flush() }
+          }
+          before += sizes[f]
+        }
+        try flush()
+        bar?.finish()
+        guard done > 0 else { throw OmicsError(file: dataset, "the dataset has no cells") }
+        if options.mode == .gene {
+          let (tokens, means) = genes.means()
+          try sink.writeWhole(means, rowNames: tokens.map { geneNames[$0] ?? String($0) })
+        } else {
+          try sink.finish()
+        }
         if !global.quiet {
-          StandardError.write("wrote \(out): \(result.values.shape[0]) \(mode == "gene" ? "genes" : "cells") × \(result.values.shape[1]) (\(mode), layer \(embLayer))\n")
+          let rows = options.mode == .gene ? "\(genes.tokens.count) genes" : "\(done) cells"
+          StandardError.write("wrote \(out): \(rows) × \(h) (\(mode), layer \(embLayer))\n")
         }
       }
     }
 
-    private func write(_ values: Tensor<Float>, rowNames: [String], attributes: [(String, ArrowColumn)], count n: Int) throws {
-      let (rows, h) = (values.shape[0], values.shape[1])
-      let lower = out.lowercased()
-      if lower.hasSuffix(".npy") {
-        try NPYWriter.write(rows: rows, cols: h, values: values.scalars, to: out)
-      } else if lower.hasSuffix(".csv") {
-        var text = "," + (0..<h).map(String.init).joined(separator: ",")
-        for (name, _) in attributes { text += "," + name }
-        text += "\n"
-        for r in 0..<rows {
-          text += rowNames[r]
-          for j in 0..<h { text += ",\(values.scalars[r * h + j])" }
-          for (_, column) in attributes { text += "," + Self.cell(column, r) }
-          text += "\n"
-        }
-        try AtomicFileWriter.write(Data(text.utf8), to: out)
-      } else {
-        var obs = DataFrame(index: rowNames)
-        for (name, column) in attributes { obs.columns[name] = try Self.element(column, count: n, name: name) }
-        var matrix = ExpressionMatrix(obs: obs, var: DataFrame(index: []))
-        matrix.obsm["X_geneformer"] = .array(DenseArray(shape: [rows, h], values: .float32(values.scalars)))
-        try H5ADWriter.write(matrix, to: out)
+    /// The first `n` rows of a column.
+    static func prefix(_ column: ArrowColumn, _ n: Int) -> ArrowColumn {
+      switch column {
+      case .bool(let a): return .bool(Array(a.prefix(n)))
+      case .int8(let a): return .int8(Array(a.prefix(n)))
+      case .int16(let a): return .int16(Array(a.prefix(n)))
+      case .int32(let a): return .int32(Array(a.prefix(n)))
+      case .int64(let a): return .int64(Array(a.prefix(n)))
+      case .float32(let a): return .float32(Array(a.prefix(n)))
+      case .float64(let a): return .float64(Array(a.prefix(n)))
+      case .utf8(let a): return .utf8(Array(a.prefix(n)))
+      case .list(let offsets, let child): return .list(offsets: Array(offsets.prefix(n + 1)), child: child)
       }
     }
 
