@@ -54,6 +54,22 @@ import Testing
     #expect(outputs[0].hasPrefix("pathway\tpval\tpadj\tlog2err\tES\tNES\tsize\tleadingEdge\tnominalP\tFDR\tFWER\n"))
   }
 
+  @Test func log2RatioOfClassesMatchesGSEApy() throws {
+    let dir = FixturePaths.temporaryDirectory() + "/out"
+    let result = try CLIRunner.run([
+      "gsea", "phenotype", "--expr", Self.fixture("metrics_expr.h5ad"), "--labels", "group", "--gene-sets",
+      Self.fixture("metrics_sets.gmt"), "--out", dir, "--metric", "log2_ratio_of_classes", "--min-size", "10",
+      "--permutations", "100", "--plots", "0",
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("metric log2_ratio_of_classes; 300 genes ranked"), "\(result.stderr)")
+    let ours = try Self.lines(dir + "/ranking.rnk")
+    let gseapy = try Self.lines(Self.fixture("metrics_log2_ratio_of_classes_ranking.tsv"))
+    #expect(ours.map { $0[0] } == gseapy.map { $0[0] })
+    let up = try #require(try Self.lines(dir + "/gsea_phenotype.tsv").first { $0.first == "UP_IN_A" })
+    #expect(Swift.abs(Double(up[4])! - 0.97090909090909094) < 1e-10)
+  }
+
   @Test func pearsonOnANumericColumn() throws {
     let dir = FixturePaths.temporaryDirectory() + "/out"
     let result = try Self.run(["--permutations", "100", "--plots", "1", "--quiet"], out: dir, labels: "dose")
@@ -73,6 +89,7 @@ import Testing
     (["--labels", "group", "--classes", "A,Z"], "expr.h5ad", "no sample labelled 'Z'"),
     (["--labels", "group", "--metric", "pearson"], "expr.h5ad", "--metric pearson needs a numeric obs column"),
     (["--labels", "group", "--min-size", "200"], "expr.h5ad", "no gene set has between 200 and 500 genes"),
+    (["--labels", "group", "--metric", "log2_ratio_of_classes"], "expr.h5ad", "--metric log2_ratio_of_classes needs non-negative expression"),
   ])
   func badInputIsOneLineAndLeavesNothing(args: [String], expr: String, message: String) throws {
     let dir = FixturePaths.temporaryDirectory() + "/out"

@@ -153,8 +153,10 @@ extension GSEA {
         gsea(permutation_type="phenotype")); fgsea's (1+k)/(1+n) p and BH padj from the same null too.
 
         Metrics: signal_to_noise (default for labels): (μA − μB)/(σA + σB) with σ the sample sd floored
-        at 0.2·|μ| (0.2 when both are 0); t_test: (μA − μB)/√(σA²/nA + σB²/nB); pearson (default for a
-        numeric column): correlation with the phenotype. Class A, the positive one, is the first of
+        at 0.2·|μ| (0.2 when both are 0); abs_signal_to_noise: its absolute value; t_test:
+        (μA − μB)/√(σA²/nA + σB²/nB); diff_of_classes: μA − μB; ratio_of_classes: μA/μB and
+        log2_ratio_of_classes: log2(μA/μB), both for non-negative values only (class means below 1e-8
+        count as 1e-8); pearson (default for a numeric column): correlation with the phenotype. Class A, the positive one, is the first of
         --classes A,B (other samples are left out), else the label of the first sample. Genes constant
         within both classes (or constant, for pearson) are dropped before ranking.
 
@@ -187,7 +189,7 @@ extension GSEA {
     @Option(help: "Phenotype permutations for the null.")
     var permutations = 1000
 
-    @Option(help: "Ranking metric: signal_to_noise, t_test or pearson (default: pearson for a numeric column, else signal_to_noise).")
+    @Option(help: "Ranking metric: signal_to_noise, abs_signal_to_noise, t_test, diff_of_classes, ratio_of_classes, log2_ratio_of_classes or pearson (default: pearson for a numeric column, else signal_to_noise).")
     var metric: PhenotypeLabels.Metric?
 
     @Option(name: .customLong("min-size"), help: "Smallest set size tested (genes present in the matrix).")

@@ -52,7 +52,7 @@ struct XGSEACommand: ParsableCommand {
   @Option(help: "The two classes to compare, positive first: A,B (default: both labels of the column, first seen positive).")
   var classes: String?
 
-  @Option(help: "Ranking metric: signal_to_noise, t_test or pearson (default: pearson for a numeric column, else signal_to_noise).")
+  @Option(help: "Ranking metric: signal_to_noise, abs_signal_to_noise, t_test, diff_of_classes, ratio_of_classes, log2_ratio_of_classes or pearson (default: pearson for a numeric column, else signal_to_noise).")
   var metric: PhenotypeLabels.Metric?
 
   @Option(name: .customLong("gene-sets"), help: "Target-species gene sets (.gmt, .gmx, .grp or MSigDB .json).")
