@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// XGSEA's domain-adaptation objective over a projection W = [P; Q] of the set features of both
@@ -71,29 +72,27 @@ struct DomainAdaptationObjective: Sendable {
   /// F(W) and its parts.
   func value(_ w: DenseRowMatrix) -> Value {
     let z = embedding(w)
-    let (mmd, _) = kernelTerms(z, wantCoefficients: false)
-    return Value(mmd: mmd, graph: graphTerm(z))
+    let kernel = kernelPass(z, wantGradientTerms: false)
+    let lz = DenseRowMatrix.product(laplacian, z)
+    return Value(mmd: kernel.mmd, graph: lambda * lz.dot(z) / graphScale)
   }
 
   /// F(W), its parts, and the Euclidean gradient ∂F/∂W.
   func valueAndGradient(_ w: DenseRowMatrix) -> (Value, DenseRowMatrix) {
     let z = embedding(w)
-    let n = z.rows
-    let (mmd, a) = kernelTerms(z, wantCoefficients: true)
-    // B = −(4/σ)(D_A − A) + (2λ/c) L
-    var b = laplacian.scaled(by: 2 * lambda / graphScale)
+    let n = z.rows, p = z.cols
+    let kernel = kernelPass(z, wantGradientTerms: true)
+    let lz = DenseRowMatrix.product(laplacian, z)
+    // BZ = −(4/σ)(D_A Z − A Z) + (2λ/c) L Z
+    var bz = lz.scaled(by: 2 * lambda / graphScale)
     let f = -4 / sigma
     for i in 0..<n {
-      var rowSum = 0.0
-      for j in 0..<n { rowSum += a[i * n + j] }
-      for j in 0..<n { b.values[i * n + j] -= f * a[i * n + j] }
-      b.values[i * n + i] += f * rowSum
+      for k in 0..<p { bz.values[i * p + k] += f * (kernel.rowSums[i] * z.values[i * p + k] - kernel.az.values[i * p + k]) }
     }
-    let bz = DenseRowMatrix.product(b, z)
     let ns = sourceCount
     let gradP = DenseRowMatrix.product(sourceFeatures, bz.rows(0..<ns))
     let gradQ = DenseRowMatrix.product(targetFeatures, bz.rows(ns..<n))
-    return (Value(mmd: mmd, graph: graphTerm(z)), DenseRowMatrix.stacked(gradP, gradQ))
+    return (Value(mmd: kernel.mmd, graph: lambda * lz.dot(z) / graphScale), DenseRowMatrix.stacked(gradP, gradQ))
   }
 
   /// λ tr(ZᵀLZ)/c.
@@ -101,31 +100,81 @@ struct DomainAdaptationObjective: Sendable {
     lambda * DenseRowMatrix.product(laplacian, z).dot(z) / graphScale
   }
 
-  /// MMD² and, when asked, the coefficients A_ij = v_i v_j k_ij (row-major n × n).
-  func kernelTerms(_ z: DenseRowMatrix, wantCoefficients: Bool) -> (Double, [Double]) {
+  /// One pass over the pairs of embedded sets: MMD² = Σ_ij A_ij with A_ij = v_i v_j k_ij, and for
+  /// the gradient the row sums of A and the product A Z, without storing A.
+  struct KernelPass {
+    var mmd = 0.0
+    var rowSums: [Double] = []
+    var az = DenseRowMatrix(rows: 0, cols: 0)
+  }
+
+  /// The pairs are split into a fixed number of row blocks (rows i ≡ b mod blocks) computed in
+  /// parallel and summed in block order, so the result does not depend on the number of cores.
+  func kernelPass(_ z: DenseRowMatrix, wantGradientTerms: Bool) -> KernelPass {
     let n = z.rows, p = z.cols, ns = sourceCount
     let vs = 1 / Double(ns), vt = -1 / Double(targetCount)
-    var a = wantCoefficients ? [Double](repeating: 0, count: n * n) : []
-    var total = 0.0
+    let blocks = Swift.min(16, Swift.max(1, n))
+    let width = wantGradientTerms ? 1 + n + n * p : 1
+    let partial = PartialSums(count: blocks * width)
+    let inverseSigma = 1 / sigma
     z.values.withUnsafeBufferPointer { zp in
-      for i in 0..<n {
-        let vi = i < ns ? vs : vt
-        for j in i..<n {
-          var d = 0.0
-          for k in 0..<p {
-            let e = zp[i * p + k] - zp[j * p + k]
-            d += e * e
+      DispatchQueue.concurrentPerform(iterations: blocks) { b in
+        let out = partial.pointer + b * width
+        var total = 0.0
+        var i = b
+        while i < n {
+          let vi = i < ns ? vs : vt
+          let zi = zp.baseAddress! + i * p
+          for j in i..<n {
+            let zj = zp.baseAddress! + j * p
+            var d = 0.0
+            for k in 0..<p {
+              let e = zi[k] - zj[k]
+              d += e * e
+            }
+            let c = vi * (j < ns ? vs : vt) * Foundation.exp(-d * inverseSigma)
+            total += i == j ? c : 2 * c
+            if wantGradientTerms {
+              out[1 + i] += c
+              let azi = out + 1 + n + i * p
+              for k in 0..<p { azi[k] += c * zj[k] }
+              if i != j {
+                out[1 + j] += c
+                let azj = out + 1 + n + j * p
+                for k in 0..<p { azj[k] += c * zi[k] }
+              }
+            }
           }
-          let vj = j < ns ? vs : vt
-          let c = vi * vj * Foundation.exp(-d / sigma)
-          total += i == j ? c : 2 * c
-          if wantCoefficients {
-            a[i * n + j] = c
-            a[j * n + i] = c
-          }
+          i += blocks
         }
+        out[0] = total
       }
     }
-    return (total, a)
+    var result = KernelPass()
+    if wantGradientTerms {
+      result.rowSums = [Double](repeating: 0, count: n)
+      result.az = DenseRowMatrix(rows: n, cols: p)
+    }
+    for b in 0..<blocks {
+      let out = partial.pointer + b * width
+      result.mmd += out[0]
+      if wantGradientTerms {
+        for i in 0..<n { result.rowSums[i] += out[1 + i] }
+        for e in 0..<(n * p) { result.az.values[e] += out[1 + n + e] }
+      }
+    }
+    return result
   }
+}
+
+/// Zero-initialised scratch written by parallel workers, each to its own disjoint range.
+final class PartialSums: @unchecked Sendable {
+  let pointer: UnsafeMutablePointer<Double>
+  let count: Int
+  init(count: Int) {
+    self.count = count
+    pointer = .allocate(capacity: Swift.max(1, count))
+    pointer.initialize(repeating: 0, count: Swift.max(1, count))
+  }
+  deinit { pointer.deallocate() }
 }
