@@ -1,4 +1,6 @@
 import Foundation
+import OmicsCore
+import OmicsIO
 import OmicsTestSupport
 import Testing
 
@@ -68,6 +70,56 @@ import Testing
     #expect(ours.map { $0[0] } == gseapy.map { $0[0] })
     let up = try #require(try Self.lines(dir + "/gsea_phenotype.tsv").first { $0.first == "UP_IN_A" })
     #expect(Swift.abs(Double(up[4])! - 0.97090909090909094) < 1e-10)
+  }
+
+  /// A Broad .cls with the labels of obs `group` (as 0/1 tokens) or the values of obs `dose` gives
+  /// the very file `--labels` gives.
+  @Test func clsFilesGiveTheSameResultsAsTheObsColumns() throws {
+    let folder = FixturePaths.temporaryDirectory()
+    let matrix = try H5ADReader.read(Self.fixture("expr.h5ad"), showProgress: false)
+    guard case .array(let dose) = matrix.obs.columns["dose"] else { Issue.record("dose is not numeric"); return }
+    let doses = (0..<40).map { dose.values.double(at: $0) }
+    try ("40 2 1\n# A B\n" + (0..<40).map { $0 % 2 == 0 ? "0" : "1" }.joined(separator: " ") + "\n")
+      .write(toFile: folder + "/group.cls", atomically: true, encoding: .utf8)
+    try ("#numeric\n#other\n" + (0..<40).map { "\($0)" }.joined(separator: " ") + "\n#dose\n"
+      + doses.map { "\($0)" }.joined(separator: "\t") + "\n").write(toFile: folder + "/dose.cls", atomically: true, encoding: .utf8)
+    for (obsColumn, cls) in [("group", ["--cls", folder + "/group.cls"]), ("dose", ["--cls", folder + "/dose.cls", "--cls-phenotype", "dose"])] {
+      var files: [String] = []
+      for source in [["--labels", obsColumn], cls] {
+        let out = folder + "/out\(files.count)" + obsColumn
+        let result = try CLIRunner.run(
+          ["gsea", "phenotype", "--expr", Self.fixture("expr.h5ad"), "--gene-sets", Self.fixture("sets.gmt"), "--out", out,
+           "--permutations", "50", "--plots", "0", "--quiet"] + source)
+        #expect(result.status == 0, "\(result.stderr)")
+        files.append(try String(contentsOfFile: out + "/gsea_phenotype.tsv", encoding: .utf8))
+      }
+      #expect(files[0] == files[1], "\(obsColumn)")
+    }
+  }
+
+  @Test(arguments: [
+    ("39 2 1\n# A B\n" + String(repeating: "A B ", count: 19) + "A\n", "labels 39 samples but the matrix has 40"),
+    ("40 2 1\nA B\n", "line 2: expected the class-name line"),
+  ])
+  func badClsIsOneLineAndLeavesNothing(text: String, message: String) throws {
+    let folder = FixturePaths.temporaryDirectory()
+    try text.write(toFile: folder + "/bad.cls", atomically: true, encoding: .utf8)
+    let result = try CLIRunner.run([
+      "gsea", "phenotype", "--expr", Self.fixture("expr.h5ad"), "--cls", folder + "/bad.cls", "--gene-sets",
+      Self.fixture("sets.gmt"), "--out", folder + "/out",
+    ])
+    #expect(result.status == 1)
+    #expect(result.stderr.hasPrefix("error: \(folder)/bad.cls: "), "\(result.stderr)")
+    #expect(result.stderr.contains(message), "\(result.stderr)")
+    #expect(result.stderr.split(separator: "\n").count == 1)
+    #expect(!FileManager.default.fileExists(atPath: folder + "/out"))
+    // Both or neither of --labels and --cls: a usage error.
+    for extra in [["--labels", "group", "--cls", folder + "/bad.cls"], [String]()] {
+      let usage = try CLIRunner.run(
+        ["gsea", "phenotype", "--expr", Self.fixture("expr.h5ad"), "--gene-sets", Self.fixture("sets.gmt"), "--out", folder + "/out"] + extra)
+      #expect(usage.status != 0)
+      #expect(usage.stderr.contains("--labels") && usage.stderr.contains("--cls"), "\(usage.stderr)")
+    }
   }
 
   @Test func pearsonOnANumericColumn() throws {

@@ -67,6 +67,26 @@ import Testing
     #expect(outputs[0] == outputs[1])
   }
 
+  @Test func clsLabelsGiveTheSameFilesAsTheObsColumn() throws {
+    let simulation = XGSEASimulation(seed: 3)
+    let folder = FixturePaths.temporaryDirectory()
+    let paths = try simulation.write(to: folder)
+    let cls = folder + "/group.cls"
+    try "\(simulation.labels.count) 2 1\n# A B\n\(simulation.labels.joined(separator: " "))\n".write(toFile: cls, atomically: true, encoding: .utf8)
+    var outputs: [String] = []
+    for (i, useCls) in [false, true].enumerated() {
+      var args = Self.arguments(paths, out: folder + "/out\(i)") + ["--permutations", "40", "--dim", "3", "--quiet"]
+      if useCls {
+        let at = args.firstIndex(of: "--labels")!
+        args.replaceSubrange(at...(at + 1), with: ["--cls", cls])
+      }
+      let result = try CLIRunner.run(args)
+      #expect(result.status == 0, "\(result.stderr)")
+      outputs.append(try String(contentsOfFile: folder + "/out\(i)/xgsea.tsv", encoding: .utf8))
+    }
+    #expect(outputs[0] == outputs[1])
+  }
+
   enum Case: String, CaseIterable {
     case unknownSpecies, sameSpecies, speciesNotInTable, tableMissingColumns, noSharedGenes, allUnmatchedSets, dimensionTooLarge
   }

@@ -28,7 +28,7 @@ struct XGSEACommand: ParsableCommand {
 
       Target sets need at least --target-min-size genes; they are predicted even when few of their genes
       have orthologs in the matrix (sourceSize tells how many did). Phenotype options are those of
-      `omics gsea phenotype` (--labels, --classes, --metric).
+      `omics gsea phenotype` (--labels or --cls [--cls-phenotype], --classes, --metric).
 
       Writes OUT/xgsea.tsv (pathway size sourceSize sourceES sourcePval pval_D padj_D ES_E pval_E padj_E
       ES_Epm pval_Epm padj_Epm; BH per variant; gene-set file order), OUT/source_gsea.tsv (the source
@@ -47,7 +47,13 @@ struct XGSEACommand: ParsableCommand {
   var expr: String
 
   @Option(help: "obs column with the phenotype (class labels, or numbers for pearson).")
-  var labels: String
+  var labels: String?
+
+  @Option(help: "Phenotype from a Broad GSEA .cls file instead of --labels (categorical, or #numeric), one entry per matrix sample in order.")
+  var cls: String?
+
+  @Option(name: .customLong("cls-phenotype"), help: "With a #numeric .cls holding several phenotypes: the one to use (default: the first).")
+  var clsPhenotype: String?
 
   @Option(help: "The two classes to compare, positive first: A,B (default: both labels of the column, first seen positive).")
   var classes: String?
@@ -122,6 +128,7 @@ struct XGSEACommand: ParsableCommand {
   }
 
   func validate() throws {
+    try PhenotypeInput.validate(labels: labels, cls: cls, clsPhenotype: clsPhenotype)
     guard permutations >= 1 else { throw ValidationError("--permutations must be at least 1, got \(permutations)") }
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
     guard minSize >= 1, maxSize >= minSize else {
@@ -162,11 +169,8 @@ struct XGSEACommand: ParsableCommand {
       let mapper = OrthologMapper(table: table, policy: chosen, caseInsensitive: caseInsensitive, targetIDs: sourceIDs)
       let sets = try GeneSetReader.read(path: geneSets)
       let matrix = try MatrixFileReader.read(expr, options: .init(showProgress: !global.quiet))
-      let classList = classes.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-      let phenotype: PhenotypeLabels
-      do {
-        phenotype = try PhenotypeLabels(obs: matrix.obs, column: labels, classes: classList, metric: metric)
-      } catch let error as OmicsError { throw error.inFile(expr) }
+      let phenotype = try PhenotypeInput.resolve(
+        matrix: matrix, expr: expr, labels: labels, cls: cls, clsPhenotype: clsPhenotype, classes: classes, metric: metric)
       let expression: PhenotypeGSEA.Expression
       do { expression = try PhenotypeGSEA.Expression(matrix: matrix, samples: phenotype.samples) } catch let error as OmicsError {
         throw error.inFile(expr)
