@@ -221,6 +221,31 @@ import Testing
     #expect(XGSEARegression.empiricalP([0.5, 0.6, 0.2, -0.1, 0.5]) == 3.0 / 4)
     #expect(XGSEARegression.empiricalP([-0.4, -0.5, 0.2, -0.1, -0.4]) == 3.0 / 4)
     #expect(Swift.abs(XGSEARegression.logit(XGSEARegression.sigmoid(3.25)) - 3.25) < 1e-12)
+    #expect(!out.epmFellBack)
+    // Epm: positive-ES sets (z1 ≥ 0) follow one linear law, negative-ES sets another; a target at
+    // a group's centroid gets that group's law.
+    var esPM = DenseRowMatrix(rows: 20, cols: 1001)
+    for i in 0..<20 {
+      let positive = zs[i, 0] >= 0
+      for b in 0..<1001 {
+        esPM[i, b] = (positive ? 0.5 + 0.1 * zs[i, 1] : -0.5 - 0.1 * zs[i, 1]) + (b == 0 ? 0 : 0.01 * Double(b % 5 - 2))
+      }
+    }
+    func centroid(_ positive: Bool) -> [Double] {
+      let rows = (0..<20).filter { (zs[$0, 0] >= 0) == positive }
+      return [0, 1].map { k in rows.reduce(0.0) { $0 + zs[$1, k] } / Double(rows.count) }
+    }
+    let (cp, cn) = (centroid(true), centroid(false))
+    let atCentroids = DenseRowMatrix(rows: 2, cols: 2, values: [cp[0], cp[1] + 0.1, cn[0], cn[1] - 0.1])
+    let pm = try XGSEARegression.predict(sourceEmbedding: zs, sourceP: p, sourceES: esPM, targetEmbedding: atCentroids)
+    #expect(!pm.epmFellBack)
+    #expect(Swift.abs(pm.esEpm[0] - (0.5 + 0.1 * (cp[1] + 0.1))) < 1e-10, "\(pm.esEpm)")
+    #expect(Swift.abs(pm.esEpm[1] - (-0.5 - 0.1 * (cn[1] - 0.1))) < 1e-10, "\(pm.esEpm)")
+    // A group whose embeddings cannot determine a fit (all its sets at one point): Epm = E.
+    var flat = zs
+    for i in 0..<20 where esPM[i, 0] < 0 { flat[i, 0] = -0.5; flat[i, 1] = 0.25 }
+    let fallback = try XGSEARegression.predict(sourceEmbedding: flat, sourceP: p, sourceES: esPM, targetEmbedding: zt)
+    #expect(fallback.epmFellBack && fallback.pEpm == fallback.pE)
     // Too few sets with a p-value: a clear error.
     #expect(throws: OmicsError.self) {
       try XGSEARegression.predict(

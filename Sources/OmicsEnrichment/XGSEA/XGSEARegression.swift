@@ -13,7 +13,8 @@ import OmicsCore
 ///   #{v ≥ e, v ≥ 0}/#{v ≥ 0} for e ≥ 0, #{v ≤ e, v ≤ 0}/#{v ≤ 0} otherwise.
 /// - **Epm**: like E with separate fits for the source sets of positive (ES ≥ 0) and negative ES;
 ///   each target set uses the fit of the group whose embedding centroid is nearer. When a group has
-///   fewer sets than the fit needs (p + 2), Epm equals E (``Predictions/epmFellBack``).
+///   fewer sets than the fit needs (p + 2), or embeddings that do not determine the fit (rank-
+///   deficient), Epm equals E (``Predictions/epmFellBack``).
 enum XGSEARegression {
   /// Per-variant predictions for the target sets.
   struct Predictions: Sendable {
@@ -83,8 +84,12 @@ enum XGSEARegression {
       for r in rows { for k in 0..<dim { c[k] += zs[r, k] } }
       return c.map { $0 / Double(rows.count) }
     }
-    let betaPos = try OrdinaryLeastSquares.fit(predictors: subset(zs, positive), responses: subset(sourceES, positive))
-    let betaNeg = try OrdinaryLeastSquares.fit(predictors: subset(zs, negative), responses: subset(sourceES, negative))
+    // A group whose embeddings are rank-deficient cannot be fitted on its own: Epm falls back to E.
+    guard let betaPos = try? OrdinaryLeastSquares.fit(predictors: subset(zs, positive), responses: subset(sourceES, positive)),
+      let betaNeg = try? OrdinaryLeastSquares.fit(predictors: subset(zs, negative), responses: subset(sourceES, negative))
+    else {
+      return Predictions(pD: pD, esE: esE, pE: pE, esEpm: esE, pEpm: pE, epmFellBack: true)
+    }
     let predictedPos = OrdinaryLeastSquares.predict(zt, coefficients: betaPos)
     let predictedNeg = OrdinaryLeastSquares.predict(zt, coefficients: betaNeg)
     let cPos = centroid(positive), cNeg = centroid(negative)
