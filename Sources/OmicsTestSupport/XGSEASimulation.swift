@@ -26,7 +26,7 @@ public struct XGSEASimulation: Sendable {
   /// Genes of the sets planted as enriched (in the target species).
   public var plantedSetNames: [String] { (1...5).map { "M\(plantedModule)_S\($0)" } }
 
-  public init(seed: UInt64 = 7, samples: Int = 24, plantedModule: Int = 0, effect: Double = 1.0) {
+  public init(seed: UInt64 = 7, samples: Int = 24, plantedModule: Int = 0, effect: Double = 2.0) {
     self.plantedModule = plantedModule
     var rng = SplitMix(state: seed)
     let human = (1...240).map { String(format: "GENE%03d", $0) }
