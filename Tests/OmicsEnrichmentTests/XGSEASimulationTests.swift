@@ -134,3 +134,21 @@ import Testing
     for m in [m1, m2, m3, m4] { #expect(!m.contains("\n")) }
   }
 }
+
+/// XGSEA with a numeric phenotype (Pearson ranking, the original's step 1).
+@Suite struct XGSEANumericPhenotypeTests {
+  @Test func numericPhenotypeFindsThePlantedModule() throws {
+    let inputs = try XGSEASimulationTests.inputs()
+    // Class A ↦ 1, B ↦ 0, plus a small deterministic jitter.
+    let values = inputs.simulation.labels.enumerated().map { (i, l) in (l == "A" ? 1.0 : 0.0) + 0.01 * Double(i % 3) }
+    let phenotype = PhenotypeLabels(kind: .numeric(values), samples: Array(0..<values.count), metric: .pearson)
+    var options = XGSEASimulationTests.options()
+    options.gsea.permutations = 500
+    let report = try XGSEA.run(
+      expression: inputs.expression, phenotype: phenotype, targetSets: inputs.sets, orthologs: inputs.mapper, options: options)
+    let planted = Set(inputs.simulation.plantedSetNames)
+    let top = report.results.sorted { $0.pD < $1.pD }.prefix(5).map(\.pathway)
+    #expect(Set(top) == planted, "\(top)")
+    for r in report.results where planted.contains(r.pathway) { #expect(r.padjD < 0.05, "\(r.pathway): \(r.padjD)") }
+  }
+}

@@ -29,8 +29,14 @@ struct DomainAdaptationObjective: Sendable {
   let lambda: Double
   /// The normaliser c of the graph term (1 when XLXᵀ is 0).
   let graphScale: Double
+  /// Worker threads of the pair pass (the result does not depend on it).
+  let threads: Int
 
-  init(sourceFeatures: DenseRowMatrix, targetFeatures: DenseRowMatrix, laplacian: DenseRowMatrix, sigma: Double, lambda: Double) {
+  init(
+    sourceFeatures: DenseRowMatrix, targetFeatures: DenseRowMatrix, laplacian: DenseRowMatrix, sigma: Double, lambda: Double,
+    threads: Int = 1
+  ) {
+    self.threads = Swift.max(1, threads)
     self.sourceFeatures = sourceFeatures
     self.targetFeatures = targetFeatures
     self.laplacian = laplacian
@@ -108,8 +114,8 @@ struct DomainAdaptationObjective: Sendable {
     var az = DenseRowMatrix(rows: 0, cols: 0)
   }
 
-  /// The pairs are split into a fixed number of row blocks (rows i ≡ b mod blocks) computed in
-  /// parallel and summed in block order, so the result does not depend on the number of cores.
+  /// The pairs are split into a fixed number of row blocks (rows i ≡ b mod blocks), computed by
+  /// `threads` workers and summed in block order, so the result does not depend on the thread count.
   func kernelPass(_ z: DenseRowMatrix, wantGradientTerms: Bool) -> KernelPass {
     let n = z.rows, p = z.cols, ns = sourceCount
     let vs = 1 / Double(ns), vt = -1 / Double(targetCount)
@@ -118,15 +124,16 @@ struct DomainAdaptationObjective: Sendable {
     let partial = PartialSums(count: blocks * width)
     let inverseSigma = 1 / sigma
     z.values.withUnsafeBufferPointer { zp in
-      DispatchQueue.concurrentPerform(iterations: blocks) { b in
+      let base = zp.baseAddress!
+      func computeBlock(_ b: Int) {
         let out = partial.pointer + b * width
         var total = 0.0
         var i = b
         while i < n {
           let vi = i < ns ? vs : vt
-          let zi = zp.baseAddress! + i * p
+          let zi = base + i * p
           for j in i..<n {
-            let zj = zp.baseAddress! + j * p
+            let zj = base + j * p
             var d = 0.0
             for k in 0..<p {
               let e = zi[k] - zj[k]
@@ -148,6 +155,10 @@ struct DomainAdaptationObjective: Sendable {
           i += blocks
         }
         out[0] = total
+      }
+      let workers = Swift.min(threads, blocks)
+      DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        for b in stride(from: worker, to: blocks, by: workers) { computeBlock(b) }
       }
     }
     var result = KernelPass()

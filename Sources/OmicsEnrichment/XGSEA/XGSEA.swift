@@ -170,7 +170,8 @@ public enum XGSEA {
       DomainAdaptationObjective(sourceFeatures: fs, targetFeatures: ft, laplacian: graph.laplacian, sigma: 1, lambda: 0)
         .embedding(start), sourceCount: fs.cols)
     let objective = DomainAdaptationObjective(
-      sourceFeatures: fs, targetFeatures: ft, laplacian: graph.laplacian, sigma: sigma, lambda: options.lambda)
+      sourceFeatures: fs, targetFeatures: ft, laplacian: graph.laplacian, sigma: sigma, lambda: options.lambda,
+      threads: options.gsea.threads)
     let descent = StiefelGradientDescent(maxIterations: options.maxIterations, tolerance: options.tolerance)
     let (w, trace) = options.maxIterations == 0
       ? (start, StiefelGradientDescent.Trace(iterations: 0, initial: objective.value(start), final: objective.value(start), stopReason: "no iterations asked"))
