@@ -10,37 +10,47 @@ struct XGSEACommand: ParsableCommand {
     commandName: "xgsea",
     abstract: "Cross-species gene set enrichment: target-species set p-values from source-species expression (XGSEA).",
     discussion: """
-      Predicts how significant gene sets of a TARGET species (--gene-sets, e.g. human pathways) are under
-      a phenotype measured in a SOURCE species (--expr, e.g. mouse samples), through an ortholog table,
-      by the three steps of XGSEA (Cai, Nguyen, Mamitsuka & Li 2021, Brief Bioinform 22:bbaa406):
+      Predicts how significant gene sets of a TARGET species (--gene-sets, e.g.
+      human pathways) are under a phenotype measured in a SOURCE species (--expr,
+      e.g. mouse samples), through an ortholog table, by the three steps of XGSEA
+      (Cai, Nguyen, Mamitsuka & Li 2021, Brief Bioinform 22:bbaa406):
 
-        1. Source GSEA: each target set becomes the set of the source orthologs of its genes (every
-           pair the --policy keeps; default all pairs, the original rule) and is tested on the source
-           expression with phenotype permutation, exactly as `omics gsea phenotype` does.
-        2. Domain adaptation: source and target sets are described by their gene membership and linked
-           by a set-similarity graph (shared genes within a species, shared orthologs across). A
-           --dim-dimensional projection with orthonormal columns (Stiefel manifold) minimises the MMD
-           between the two species' embedded sets plus --lambda times the graph term.
-        3. Regression on the embedding, fitted on the tested source sets and applied to every target set:
-           D = OLS of logit p (p = sigmoid of the prediction); E = OLS of the observed and every
-           permutation ES, p from the predicted null; Epm = E with separate fits for positive and
+        1. Source GSEA: each target set becomes the set of the source orthologs
+           of its genes (the pairs --policy keeps; default all, the original
+           rule), tested on the source expression with phenotype permutation
+           exactly as `omics gsea phenotype` does.
+        2. Domain adaptation: sets of both species are described by their gene
+           membership and linked by a set-similarity graph (shared genes within
+           a species, shared orthologs across). A --dim-dimensional projection
+           with orthonormal columns (Stiefel manifold) minimises the MMD between
+           the two species' embedded sets plus --lambda times the graph term.
+        3. Regression on the embedding, fitted on the tested source sets and
+           applied to every target set: D = OLS of logit p (p = sigmoid of the
+           prediction); E = OLS of the observed and every permutation ES, p from
+           the predicted null; Epm = E with separate fits for positive and
            negative source ES, each target using the nearer group centroid.
+           Read D for calls: E and Epm rank well but are anti-conservative.
 
-      Target sets need at least --target-min-size genes; they are predicted even when few of their genes
-      have orthologs in the matrix (sourceSize tells how many did). Phenotype options are those of
-      `omics gsea phenotype` (--labels or --cls [--cls-phenotype], --classes, --metric).
+      Target sets need --target-min-size genes; they are predicted even when few
+      of their genes have orthologs in the matrix (sourceSize says how many).
+      The phenotype options are those of `omics gsea phenotype` (--labels or
+      --cls [--cls-phenotype], --classes, --metric).
 
-      Writes OUT/xgsea.tsv (pathway size sourceSize sourceES sourcePval pval_D padj_D ES_E pval_E padj_E
-      ES_Epm pval_Epm padj_Epm; BH per variant; gene-set file order), OUT/source_gsea.tsv (the source
-      GSEA: fgsea columns plus nominalP FDR FWER) and OUT/embedding.tsv (set, species, z1..zd). Nothing
-      is written when the input is bad. A seed gives the same results for any --threads.
+      Writes OUT/xgsea.tsv (pathway size sourceSize sourceES sourcePval pval_D
+      padj_D ES_E pval_E padj_E ES_Epm pval_Epm padj_Epm; BH per variant; in
+      gene-set file order), OUT/source_gsea.tsv (the source GSEA: fgsea columns
+      plus nominalP FDR FWER) and OUT/embedding.tsv (set, species, z1..zd).
+      Nothing is written when the input is bad. A seed gives the same results
+      for any --threads.
 
       Examples:
-        omics xgsea --expr mouse_stages.h5ad --labels stage --gene-sets human_go.gmt \\
-          --orthologs HOM_MouseHumanSequence.rpt --source-species mouse --target-species human --out xgsea/
-        omics xgsea --expr mouse.h5ad --labels condition --classes treated,control \\
+        omics xgsea --expr mouse_stages.h5ad --labels stage \\
+          --gene-sets human_go.gmt --orthologs HOM_MouseHumanSequence.rpt \\
+          --source-species mouse --target-species human --out xgsea/
+        omics xgsea --expr mouse.h5ad --cls condition.cls \\
           --gene-sets h.all.gmt --orthologs human_mouse_hcop_fifteen_column.txt \\
-          --source-species mouse --target-species human --policy one-to-one --permutations 2000 --out xgsea/
+          --source-species mouse --target-species human --policy one-to-one \\
+          --permutations 2000 --out xgsea/
       """)
 
   @Option(help: "Source-species expression (h5ad: obs = samples, var = genes; or another matrix format with obs columns).")
