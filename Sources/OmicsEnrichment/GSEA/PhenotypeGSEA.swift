@@ -110,12 +110,19 @@ public enum PhenotypeGSEA {
       let sdP = (ssP / Double(nPos - 1)).squareRoot()
       let sdN = (ssN / Double(nNeg - 1)).squareRoot()
       switch metric {
-      case .signalToNoise, .pearson:
+      case .signalToNoise, .pearson, .absSignalToNoise:
         var cP = Swift.max(sdP, 0.2 * Swift.abs(meanP))
         if cP == 0 { cP = 0.2 }
         var cN = Swift.max(sdN, 0.2 * Swift.abs(meanN))
         if cN == 0 { cN = 0.2 }
-        out[g] = (meanP - meanN) / (cP + cN)
+        let s2n = (meanP - meanN) / (cP + cN)
+        out[g] = metric == .absSignalToNoise ? Swift.abs(s2n) : s2n
+      case .diffOfClasses:
+        out[g] = meanP - meanN
+      case .ratioOfClasses:
+        out[g] = Swift.max(meanP, ratioFloor) / Swift.max(meanN, ratioFloor)
+      case .log2RatioOfClasses:
+        out[g] = Foundation.log2(Swift.max(meanP, ratioFloor) / Swift.max(meanN, ratioFloor))
       case .tTest:
         let denom = (sdP * sdP / dPos + sdN * sdN / dNeg).squareRoot()
         // Both classes constant (possible only under a permutation of a gene with few distinct
@@ -152,12 +159,16 @@ public enum PhenotypeGSEA {
       throw OmicsError("the expression matrix has a NaN or infinite value (gene \(expression.genes[bad / s]))")
     }
     let metric = phenotype.metric
-    switch (phenotype.kind, metric) {
-    case (.numeric, .signalToNoise), (.numeric, .tTest):
+    switch phenotype.kind {
+    case .numeric where metric.needsTwoClasses:
       throw OmicsError("--metric \(metric.rawValue) needs two classes; the phenotype is numeric (use pearson)")
-    case (.classes, .pearson):
+    case .classes where !metric.needsTwoClasses:
       throw OmicsError("--metric pearson needs a numeric phenotype; the phenotype has two classes")
     default: break
+    }
+    if metric.needsNonNegativeValues, let bad = expression.values.firstIndex(where: { $0 < 0 }) {
+      throw OmicsError(
+        "--metric \(metric.rawValue) needs non-negative expression; gene \(expression.genes[bad / s]) has \(expression.values[bad]) (use diff_of_classes or signal_to_noise for log-scale data)")
     }
 
     // 1. Drop genes that cannot be ranked.
@@ -346,6 +357,10 @@ public enum PhenotypeGSEA {
     return Report(prerank: report, phenotype: phenotype, droppedGenes: dropped, null: null)
   }
 }
+
+/// Class means below this are raised to it in the ratio metrics, so that a class of zeros gives a
+/// large finite ratio instead of a division by zero (GSEApy adds 1e-8 to every value instead).
+let ratioFloor = 1e-8
 
 /// The null ES matrix written by worker threads (each slot once, disjoint slots).
 final class NullStore: @unchecked Sendable {

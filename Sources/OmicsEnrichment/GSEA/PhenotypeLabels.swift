@@ -18,6 +18,20 @@ public struct PhenotypeLabels: Sendable, Equatable {
     case tTest = "t_test"
     /// Pearson correlation of each gene with a numeric phenotype.
     case pearson
+    /// |signal-to-noise| (GSEApy `abs_signal_to_noise`): ranks by the size of the difference only.
+    case absSignalToNoise = "abs_signal_to_noise"
+    /// μA/μB (GSEApy/Broad `ratio_of_classes`, "fold change"); needs non-negative values.
+    case ratioOfClasses = "ratio_of_classes"
+    /// μA − μB (GSEApy/Broad `diff_of_classes`).
+    case diffOfClasses = "diff_of_classes"
+    /// log2(μA/μB) (GSEApy/Broad `log2_ratio_of_classes`); needs non-negative values.
+    case log2RatioOfClasses = "log2_ratio_of_classes"
+
+    /// True for the metrics that compare two classes (all but Pearson).
+    public var needsTwoClasses: Bool { self != .pearson }
+
+    /// True for the ratio metrics, defined for non-negative expression only.
+    public var needsNonNegativeValues: Bool { self == .ratioOfClasses || self == .log2RatioOfClasses }
   }
 
   /// What the samples carry.

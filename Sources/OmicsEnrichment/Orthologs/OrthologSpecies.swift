@@ -26,6 +26,9 @@ public enum OrthologSpecies {
     ("s.cerevisiae", "4932", ["saccharomyces cerevisiae", "scerevisiae", "yeast", "559292"]),
   ]
 
+  /// The canonical names of the species above, in that order.
+  public static var knownNames: [String] { known.map(\.name) }
+
   /// The canonical common name for `text` (any spelling above, or a taxon id), or nil.
   public static func canonicalName(_ text: String) -> String? {
     let key = text.lowercased().trimmingSpaces

@@ -147,14 +147,17 @@ extension GSEA {
       discussion: """
         Ranks the genes of an expression matrix (samples × genes: h5ad, or any matrix format omics
         reads whose obs holds the phenotype, e.g. a GEO series matrix) by a metric of the phenotype in
-        obs column --labels, and computes ES and leading edges as preranked GSEA does. The null comes
+        obs column --labels (or in a Broad .cls file, --cls: categorical, the first class named in the
+        file positive, or #numeric with --cls-phenotype), and computes ES and leading edges as preranked GSEA does. The null comes
         from --permutations shuffles of the labels; each recomputes the metric and re-ranks the genes,
         so gene-gene correlation is kept. NES, nominal p, FDR q and FWER are Broad GSEA's (GSEApy's
         gsea(permutation_type="phenotype")); fgsea's (1+k)/(1+n) p and BH padj from the same null too.
 
         Metrics: signal_to_noise (default for labels): (μA − μB)/(σA + σB) with σ the sample sd floored
-        at 0.2·|μ| (0.2 when both are 0); t_test: (μA − μB)/√(σA²/nA + σB²/nB); pearson (default for a
-        numeric column): correlation with the phenotype. Class A, the positive one, is the first of
+        at 0.2·|μ| (0.2 when both are 0); abs_signal_to_noise: its absolute value; t_test:
+        (μA − μB)/√(σA²/nA + σB²/nB); diff_of_classes: μA − μB; ratio_of_classes: μA/μB and
+        log2_ratio_of_classes: log2(μA/μB), both for non-negative values only (class means below 1e-8
+        count as 1e-8); pearson (default for a numeric column): correlation with the phenotype. Class A, the positive one, is the first of
         --classes A,B (other samples are left out), else the label of the first sample. Genes constant
         within both classes (or constant, for pearson) are dropped before ranking.
 
@@ -167,13 +170,20 @@ extension GSEA {
           omics gsea phenotype --expr tumors.h5ad --labels subtype --classes basal,luminal --gene-sets h.all.gmt --out gsea/
           omics gsea phenotype --expr GSE1000_series_matrix.txt.gz --labels "disease state" --gene-sets c2.gmt --out gsea/ --metric t_test
           omics gsea phenotype --expr mouse.h5ad --labels stage --metric pearson --gene-sets sets.gmt --out gsea/
+          omics gsea phenotype --expr leukemia.h5ad --cls leukemia.cls --gene-sets h.all.gmt --out gsea/
         """)
 
     @Option(help: "Expression matrix (h5ad: obs = samples, var = genes; or another matrix format with obs columns).")
     var expr: String
 
     @Option(help: "obs column with the phenotype (class labels, or numbers for pearson).")
-    var labels: String
+    var labels: String?
+
+    @Option(help: "Phenotype from a Broad GSEA .cls file instead of --labels (categorical, or #numeric), one entry per matrix sample in order.")
+    var cls: String?
+
+    @Option(name: .customLong("cls-phenotype"), help: "With a #numeric .cls holding several phenotypes: the one to use (default: the first).")
+    var clsPhenotype: String?
 
     @Option(help: "The two classes to compare, positive first: A,B (default: both labels of the column, first seen positive).")
     var classes: String?
@@ -187,7 +197,7 @@ extension GSEA {
     @Option(help: "Phenotype permutations for the null.")
     var permutations = 1000
 
-    @Option(help: "Ranking metric: signal_to_noise, t_test or pearson (default: pearson for a numeric column, else signal_to_noise).")
+    @Option(help: "Ranking metric: signal_to_noise, abs_signal_to_noise, t_test, diff_of_classes, ratio_of_classes, log2_ratio_of_classes or pearson (default: pearson for a numeric column, else signal_to_noise).")
     var metric: PhenotypeLabels.Metric?
 
     @Option(name: .customLong("min-size"), help: "Smallest set size tested (genes present in the matrix).")
@@ -214,6 +224,7 @@ extension GSEA {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
+      try PhenotypeInput.validate(labels: labels, cls: cls, clsPhenotype: clsPhenotype)
       guard permutations >= 1 else { throw ValidationError("--permutations must be at least 1, got \(permutations)") }
       guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
       guard minSize >= 1, maxSize >= minSize else {
@@ -231,11 +242,8 @@ extension GSEA {
       try runReportingErrors {
         let started = Date()
         let matrix = try MatrixFileReader.read(expr, options: .init(showProgress: !global.quiet))
-        let classList = classes.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        let phenotype: PhenotypeLabels
-        do {
-          phenotype = try PhenotypeLabels(obs: matrix.obs, column: labels, classes: classList, metric: metric)
-        } catch let error as OmicsError { throw error.inFile(expr) }
+        let phenotype = try PhenotypeInput.resolve(
+          matrix: matrix, expr: expr, labels: labels, cls: cls, clsPhenotype: clsPhenotype, classes: classes, metric: metric)
         let expression: PhenotypeGSEA.Expression
         do { expression = try PhenotypeGSEA.Expression(matrix: matrix, samples: phenotype.samples) } catch let error as OmicsError {
           throw error.inFile(expr)
@@ -292,7 +300,7 @@ extension GSEA {
           }
           let significant = report.results.filter { ($0.broad?.fdr ?? 1) < 0.25 }.count
           StandardError.write(
-            "gsea phenotype: \(labels): \(what); metric \(phenotype.metric.rawValue); \(input.geneCount) genes ranked"
+            "gsea phenotype: \(labels ?? cls ?? ""): \(what); metric \(phenotype.metric.rawValue); \(input.geneCount) genes ranked"
               + (result.droppedGenes.isEmpty ? "" : " (\(result.droppedGenes.count) constant within the classes dropped)")
               + "; \(sets.count) sets: \(input.pathways.count) tested, \(input.sizeFilteredSets) outside \(minSize)–\(maxSize) genes, "
               + "\(input.unmatchedSets) with no gene in the matrix; \(permutations) permutations; \(significant) with FDR q < 0.25; "
