@@ -20,6 +20,7 @@ public final class Dropout<Scalar: NNScalar>: Layer {
     self.rng = SeededGenerator(seed: seed)
   }
 
+  @_specialize(where Scalar == Float)
   public func forward(_ x: Tensor<Scalar>, training: Bool) throws -> Tensor<Scalar> {
     shape = x.shape
     guard training, p > 0 || nextMask != nil else {
@@ -36,7 +37,11 @@ public final class Dropout<Scalar: NNScalar>: Layer {
       nextMask = nil
     } else {
       mask = [Scalar](repeating: 0, count: x.count)
-      for i in mask.indices where rng.nextUnit() >= p { mask[i] = scale }
+      var local = rng  // a local copy: no exclusivity checks on the class property per element
+      mask.withUnsafeMutableBufferPointer { mp in
+        for i in 0..<mp.count where local.nextUnit() >= p { mp[i] = scale }
+      }
+      rng = local
     }
     var y = x
     y.scalars.withUnsafeMutableBufferPointer { yp in
@@ -46,6 +51,7 @@ public final class Dropout<Scalar: NNScalar>: Layer {
     return y
   }
 
+  @_specialize(where Scalar == Float)
   public func backward(_ dy: Tensor<Scalar>) throws -> Tensor<Scalar> {
     try checkBackward("dropout", cached: shape, dy: dy)
     guard let mask = scaledMask else { return dy }
