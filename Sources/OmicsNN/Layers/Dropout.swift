@@ -38,8 +38,11 @@ public final class Dropout<Scalar: NNScalar>: Layer {
     } else {
       mask = [Scalar](repeating: 0, count: x.count)
       var local = rng  // a local copy: no exclusivity checks on the class property per element
+      // `nextUnit() >= p` in integers: nextUnit() = (next() >> 11)·2⁻⁵³ exactly, so it is
+      // `next() >> 11 >= ⌈p·2⁵³⌉` — the same mask without a conversion per element.
+      let keepFrom = UInt64((p * 0x1p53).rounded(.up))
       mask.withUnsafeMutableBufferPointer { mp in
-        for i in 0..<mp.count where local.nextUnit() >= p { mp[i] = scale }
+        for i in 0..<mp.count where local.next() >> 11 >= keepFrom { mp[i] = scale }
       }
       rng = local
     }

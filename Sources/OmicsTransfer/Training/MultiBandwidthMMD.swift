@@ -52,9 +52,26 @@ enum MultiBandwidthMMD {
         }
       }
     }
-    // The median of d² by quickselect on a copy (the Gram matrix is no longer needed).
-    gram.withUnsafeMutableBufferPointer { g in d2.withUnsafeBufferPointer { p in _ = g.update(fromContentsOf: p) } }
-    let medianD2 = gram.withUnsafeMutableBufferPointer { quickselect($0, (n * n - 1) / 2) }
+    // The median of all n² entries of d² (lower middle value) from the upper triangle: sorted, the
+    // full matrix is n diagonal zeros and each off-diagonal value twice, so its element k is 0 for
+    // k < n and else element ⌊(k − n)/2⌋ of the sorted upper triangle (quickselect on a copy, in the
+    // Gram matrix's storage, no longer needed).
+    let pairs = n * (n - 1) / 2
+    gram.withUnsafeMutableBufferPointer { g in
+      d2.withUnsafeBufferPointer { p in
+        var i = 0
+        for a in 0..<n {
+          for b in (a + 1)..<n {
+            g[i] = p[a * n + b]
+            i += 1
+          }
+        }
+      }
+    }
+    let kth = (n * n - 1) / 2
+    let medianD2 = kth < n ? 0 : gram.withUnsafeMutableBufferPointer {
+      quickselect(UnsafeMutableBufferPointer(rebasing: $0[0..<pairs]), (kth - n) / 2)
+    }
     let median = max(medianD2.squareRoot(), 1e-3)
     let bandwidths = factors.map { $0 * median }
     let gammas = bandwidths.map { 1 / (2 * $0 * $0) }
