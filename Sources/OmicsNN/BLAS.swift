@@ -73,10 +73,10 @@ public enum BLASThreads {
   @inline(__always)
   static func partitioned<T>(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<T>, lda: Int, b: UnsafePointer<T>, ldb: Int,
-    c: UnsafeMutablePointer<T>, ldc: Int, parts: Int = partitions,
+    c: UnsafeMutablePointer<T>, ldc: Int, parts: Int = partitions, minimumWork: Int = minimumPartitionedWork,
     _ product: (Bool, Bool, Int, Int, UnsafePointer<T>, UnsafePointer<T>, UnsafeMutablePointer<T>) -> Void
   ) {
-    guard parts > 1, m * n * k >= minimumPartitionedWork else {
+    guard parts > 1, m * n * k >= minimumWork else {
       product(transA, transB, m, n, a, b, c)
       return
     }
