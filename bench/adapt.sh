@@ -21,7 +21,7 @@ if [ -z "${OMICS_BIN:-}" ]; then
 fi
 bin=${OMICS_BIN:-$root/.build-adapt-release/release/omics}
 mkdir -p "$runs"
-echo "machine: $(nproc) cores; threads $threads"
+echo "machine: $(nproc) cores; threads $threads; load average $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%F)"
 status=0
 for task in $tasks; do
   total=0; peak=0
@@ -36,9 +36,12 @@ for task in $tasks; do
   python3 "$here/adapt_score.py" "$task" "$work" "$runs" $seeds 2>/dev/null || status=1
   echo "omics $task: $(echo $seeds | wc -w) seeds in $total s wall, peak RSS $((peak / 1024)) MiB"
   if python3 -c 'import torch' 2>/dev/null; then
-    /usr/bin/time -f '%e %M' -o "$runs/time.txt" env THREADS="$threads" python3 "$here/adapt_proto_aligned.py" "$work" "$task" $seeds 2>/dev/null
-    read -r sec kb < "$runs/time.txt"
-    echo "prototype (PyTorch $(python3 -c 'import torch; print(torch.__version__)')) $task: $sec s wall, peak RSS $((kb / 1024)) MiB"
+    /usr/bin/time -f '%e %M' -o "$runs/time.txt" env THREADS="$threads" OMP_NUM_THREADS="$threads" \
+      python3 "$here/adapt_proto_aligned.py" "$work" "$task" $seeds 2>/dev/null
+    read -r psec pkb < "$runs/time.txt"
+    echo "prototype (PyTorch $(python3 -c 'import torch; print(torch.__version__)')) $task: $psec s wall, peak RSS $((pkb / 1024)) MiB"
+    echo "speed $task: omics $total s vs prototype $psec s wall -> omics $(echo "scale=2; $psec / $total" | bc)x faster (gate: >= 3x); memory $((pkb / 1024)) vs $((peak / 1024)) MiB"
+    echo "load average after $task: $(cut -d' ' -f1-3 /proc/loadavg)"
   fi
 done
 exit $status

@@ -75,7 +75,9 @@ public enum ScDealAdaptation {
   public static func run(_ inputs: AdaptInputs, config: AdaptConfig) throws -> AdaptResult {
     guard inputs.targetRows > 0 else { throw OmicsError(location: "TARGET", "the target has no cells") }
     guard inputs.sourceRows > 0 else { throw OmicsError(location: "SOURCE", "the source has no labelled samples") }
-    BLASThreads.set(config.threads)
+    // Products split into blocks by omics, OpenBLAS single-threaded: no spinning BLAS threads between
+    // the many small products, and the model does not depend on the thread count (BLASThreads).
+    BLASThreads.setPartitioned(config.threads)
     // Genes.
     let sourceColumns: [Int], targetColumns: [Int], genes: [String], targetGenes: [String]
     let droppedSource: Int, droppedTarget: Int

@@ -4,12 +4,12 @@ import Testing
 /// Same seed + same thread count → bit-identical model; dropout statistics.
 @Suite(.serialized) struct DeterminismTests {
   /// A few epochs of a small MLP with dropout, BatchNorm, Adam and shuffled batches.
-  func train(seed: UInt64) throws -> [Float] {
+  func train(seed: UInt64, width: Int = 64) throws -> [Float] {
     var rng = SeededGenerator(seed: seed)
     let store = ParameterStore<Float>()
     let net = Sequential<Float>([
-      Linear(20, 64, name: "0", store: store, rng: &rng), BatchNorm1d(64, name: "1", store: store),
-      Activation(.relu), Dropout(p: 0.3, seed: rng.next()), Linear(64, 2, name: "4", store: store, rng: &rng),
+      Linear(20, width, name: "0", store: store, rng: &rng), BatchNorm1d(width, name: "1", store: store),
+      Activation(.relu), Dropout(p: 0.3, seed: rng.next()), Linear(width, 2, name: "4", store: store, rng: &rng),
     ])
     var data = Tensor<Float>(shape: [200, 20])
     for i in 0..<data.count { data.scalars[i] = Float(rng.normal()) }
@@ -36,6 +36,17 @@ import Testing
       #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "threads \(threads)")
       #expect(a != (try train(seed: 43)))
     }
+  }
+
+  /// The partitioned BLAS mode (`omics adapt`): products split into blocks by the engine (width 600:
+  /// the first layer's products, 50 × 600 × 20, are above the split threshold).
+  @Test func partitionedModeSameSeedSameThreadsBitIdentical() throws {
+    for threads in [1, 2] {
+      BLASThreads.setPartitioned(threads)
+      let a = try train(seed: 42, width: 600), b = try train(seed: 42, width: 600)
+      #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "threads \(threads)")
+    }
+    BLASThreads.set(1)
   }
 
   @Test func dropoutKeepsTheMeanAndDropsAboutP() throws {

@@ -30,6 +30,7 @@ public final class Activation<Scalar: NNScalar>: Layer {
     self.name = name
   }
 
+  @_specialize(where Scalar == Float)
   public func forward(_ x: Tensor<Scalar>, training: Bool) throws -> Tensor<Scalar> {
     var y = x
     let kind = self.kind
@@ -41,6 +42,7 @@ public final class Activation<Scalar: NNScalar>: Layer {
     return y
   }
 
+  @_specialize(where Scalar == Float)
   public func backward(_ dy: Tensor<Scalar>) throws -> Tensor<Scalar> {
     try checkBackward(name, cached: output?.shape, dy: dy)
     guard let x = input, let y = output else { throw OmicsError(location: name, "backward called before forward") }

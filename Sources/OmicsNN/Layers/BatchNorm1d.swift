@@ -49,6 +49,7 @@ public final class BatchNorm1d<Scalar: NNScalar>: Layer {
     batchesTracked = store.register(name + ".num_batches_tracked", shape: [], kind: .counter, initial: [0])
   }
 
+  @_specialize(where Scalar == Float)
   public func forward(_ x: Tensor<Scalar>, training: Bool) throws -> Tensor<Scalar> {
     guard x.rank == 2, x.columns == features else {
       throw OmicsError(location: name, "expected input (B, \(features)), found \(x.shape)")
@@ -62,37 +63,61 @@ public final class BatchNorm1d<Scalar: NNScalar>: Layer {
     var inv = [Double](repeating: 0, count: c)
     let (w, b, rm, rv, nb) = (weight.offset, bias.offset, runningMean.offset, runningVar.offset, batchesTracked.offset)
     let eps = self.eps, mom = momentum, conv = convention, update = updatesRunningStatistics
+    // Row-major passes with one accumulator per feature: each feature's sums run over the rows in
+    // order, as a per-column loop would, but the inner loop is contiguous (vectorised).
+    var mean = [Double](repeating: 0, count: c), varB = [Double](repeating: 0, count: c)
+    var meanS = [Scalar](repeating: 0, count: c), istdS = [Scalar](repeating: 0, count: c)
     store.values.withUnsafeMutableBufferPointer { pv in
       x.scalars.withUnsafeBufferPointer { xp in
-        xh.scalars.withUnsafeMutableBufferPointer { hp in
-          y.scalars.withUnsafeMutableBufferPointer { yp in
-            for j in 0..<c {
-              var mean: Double, varB: Double
-              if training {
-                var s = 0.0
-                for r in 0..<n { s += Double(xp[r * c + j]) }
-                mean = s / Double(n)
-                var q = 0.0
-                for r in 0..<n { let d = Double(xp[r * c + j]) - mean; q += d * d }
-                varB = q / Double(n)
+        mean.withUnsafeMutableBufferPointer { mu in
+          varB.withUnsafeMutableBufferPointer { vb in
+            if training {
+              for r in 0..<n {
+                let row = r * c
+                for j in 0..<c { mu[j] += Double(xp[row + j]) }
+              }
+              for j in 0..<c { mu[j] /= Double(n) }
+              for r in 0..<n {
+                let row = r * c
+                for j in 0..<c { let d = Double(xp[row + j]) - mu[j]; vb[j] += d * d }
+              }
+              for j in 0..<c {
+                let q = vb[j]
+                vb[j] = q / Double(n)
                 if update {
-                  let unbiased = conv == .pytorch ? q / Double(n - 1) : varB
+                  let unbiased = conv == .pytorch ? q / Double(n - 1) : vb[j]
                   let keep = conv == .pytorch ? 1 - mom : mom
-                  pv[rm + j] = Scalar(keep * Double(pv[rm + j]) + (1 - keep) * mean)
+                  pv[rm + j] = Scalar(keep * Double(pv[rm + j]) + (1 - keep) * mu[j])
                   pv[rv + j] = Scalar(keep * Double(pv[rv + j]) + (1 - keep) * unbiased)
                 }
-              } else {
-                mean = Double(pv[rm + j])
-                varB = Double(pv[rv + j])
               }
-              let istd = 1 / (varB + eps).squareRoot()
+            } else {
+              for j in 0..<c {
+                mu[j] = Double(pv[rm + j])
+                vb[j] = Double(pv[rv + j])
+              }
+            }
+            for j in 0..<c {
+              let istd = 1 / (vb[j] + eps).squareRoot()
               inv[j] = istd
-              let g = pv[w + j], bb = pv[b + j]
-              let meanS = Scalar(mean), istdS = Scalar(istd)
-              for r in 0..<n {
-                let h = (xp[r * c + j] - meanS) * istdS
-                hp[r * c + j] = h
-                yp[r * c + j] = g * h + bb
+              meanS[j] = Scalar(mu[j])
+              istdS[j] = Scalar(istd)
+            }
+          }
+        }
+        xh.scalars.withUnsafeMutableBufferPointer { hp in
+          y.scalars.withUnsafeMutableBufferPointer { yp in
+            meanS.withUnsafeBufferPointer { ms in
+              istdS.withUnsafeBufferPointer { isd in
+                let g = UnsafeBufferPointer(rebasing: pv[w..<(w + c)]), bb = UnsafeBufferPointer(rebasing: pv[b..<(b + c)])
+                for r in 0..<n {
+                  let row = r * c
+                  for j in 0..<c {
+                    let h = (xp[row + j] - ms[j]) * isd[j]
+                    hp[row + j] = h
+                    yp[row + j] = g[j] * h + bb[j]
+                  }
+                }
               }
             }
           }
@@ -106,6 +131,7 @@ public final class BatchNorm1d<Scalar: NNScalar>: Layer {
     return y
   }
 
+  @_specialize(where Scalar == Float)
   public func backward(_ dy: Tensor<Scalar>) throws -> Tensor<Scalar> {
     try checkBackward(name, cached: xhat?.shape, dy: dy)
     guard let xh = xhat else { throw OmicsError(location: name, "backward called before forward") }
@@ -113,30 +139,50 @@ public final class BatchNorm1d<Scalar: NNScalar>: Layer {
     var dx = dy
     let (w, b) = (weight.offset, bias.offset)
     let training = trainedForward, inv = invStd
+    var sdy = [Double](repeating: 0, count: c), sdyh = [Double](repeating: 0, count: c)
+    var k = [Double](repeating: 0, count: c), kS = [Scalar](repeating: 0, count: c)
     store.values.withUnsafeBufferPointer { pv in
       store.gradients.withUnsafeMutableBufferPointer { gp in
         dy.scalars.withUnsafeBufferPointer { dp in
           xh.scalars.withUnsafeBufferPointer { hp in
             dx.scalars.withUnsafeMutableBufferPointer { out in
-              for j in 0..<c {
-                var sdy = 0.0, sdyh = 0.0
-                for r in 0..<n {
-                  let d = Double(dp[r * c + j])
-                  sdy += d
-                  sdyh += d * Double(hp[r * c + j])
-                }
-                gp[w + j] += Scalar(sdyh)
-                gp[b + j] += Scalar(sdy)
-                let g = Double(pv[w + j])
-                if training {
-                  // In Double: Σ_rows dx must cancel to ~0 (the gradient of a bias feeding this layer).
-                  let k = g * inv[j] / Double(n), nD = Double(n)
-                  for r in 0..<n {
-                    out[r * c + j] = Scalar(k * (nD * Double(dp[r * c + j]) - sdy - Double(hp[r * c + j]) * sdyh))
+              sdy.withUnsafeMutableBufferPointer { s1 in
+                sdyh.withUnsafeMutableBufferPointer { s2 in
+                  k.withUnsafeMutableBufferPointer { kp in
+                    kS.withUnsafeMutableBufferPointer { ks in
+                      // Per-feature sums over the rows in order (row-major passes, as in forward).
+                      for r in 0..<n {
+                        let row = r * c
+                        for j in 0..<c {
+                          let d = Double(dp[row + j])
+                          s1[j] += d
+                          s2[j] += d * Double(hp[row + j])
+                        }
+                      }
+                      let nD = Double(n)
+                      for j in 0..<c {
+                        gp[w + j] += Scalar(s2[j])
+                        gp[b + j] += Scalar(s1[j])
+                        let g = Double(pv[w + j])
+                        kp[j] = training ? g * inv[j] / nD : 0
+                        ks[j] = Scalar(g * inv[j])
+                      }
+                      if training {
+                        // In Double: Σ_rows dx must cancel to ~0 (the gradient of a bias feeding this layer).
+                        for r in 0..<n {
+                          let row = r * c
+                          for j in 0..<c {
+                            out[row + j] = Scalar(kp[j] * (nD * Double(dp[row + j]) - s1[j] - Double(hp[row + j]) * s2[j]))
+                          }
+                        }
+                      } else {
+                        for r in 0..<n {
+                          let row = r * c
+                          for j in 0..<c { out[row + j] = ks[j] * dp[row + j] }
+                        }
+                      }
+                    }
                   }
-                } else {
-                  let k = Scalar(g * inv[j])
-                  for r in 0..<n { out[r * c + j] = k * dp[r * c + j] }
                 }
               }
             }

@@ -20,6 +20,7 @@ public final class Dropout<Scalar: NNScalar>: Layer {
     self.rng = SeededGenerator(seed: seed)
   }
 
+  @_specialize(where Scalar == Float)
   public func forward(_ x: Tensor<Scalar>, training: Bool) throws -> Tensor<Scalar> {
     shape = x.shape
     guard training, p > 0 || nextMask != nil else {
@@ -36,7 +37,14 @@ public final class Dropout<Scalar: NNScalar>: Layer {
       nextMask = nil
     } else {
       mask = [Scalar](repeating: 0, count: x.count)
-      for i in mask.indices where rng.nextUnit() >= p { mask[i] = scale }
+      var local = rng  // a local copy: no exclusivity checks on the class property per element
+      // `nextUnit() >= p` in integers: nextUnit() = (next() >> 11)·2⁻⁵³ exactly, so it is
+      // `next() >> 11 >= ⌈p·2⁵³⌉` — the same mask without a conversion per element.
+      let keepFrom = UInt64((p * 0x1p53).rounded(.up))
+      mask.withUnsafeMutableBufferPointer { mp in
+        for i in 0..<mp.count where local.next() >> 11 >= keepFrom { mp[i] = scale }
+      }
+      rng = local
     }
     var y = x
     y.scalars.withUnsafeMutableBufferPointer { yp in
@@ -46,6 +54,7 @@ public final class Dropout<Scalar: NNScalar>: Layer {
     return y
   }
 
+  @_specialize(where Scalar == Float)
   public func backward(_ dy: Tensor<Scalar>) throws -> Tensor<Scalar> {
     try checkBackward("dropout", cached: shape, dy: dy)
     guard let mask = scaledMask else { return dy }

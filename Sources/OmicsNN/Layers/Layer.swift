@@ -21,12 +21,14 @@ public final class Sequential<Scalar: NNScalar>: Layer {
 
   public init(_ layers: [any Layer<Scalar>]) { self.layers = layers }
 
+  @_specialize(where Scalar == Float)
   public func forward(_ x: Tensor<Scalar>, training: Bool) throws -> Tensor<Scalar> {
     var h = x
     for layer in layers { h = try layer.forward(h, training: training) }
     return h
   }
 
+  @_specialize(where Scalar == Float)
   public func backward(_ dy: Tensor<Scalar>) throws -> Tensor<Scalar> {
     var g = dy
     for layer in layers.reversed() { g = try layer.backward(g) }

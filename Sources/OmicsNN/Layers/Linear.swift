@@ -33,6 +33,7 @@ public final class Linear<Scalar: NNScalar>: Layer {
     }
   }
 
+  @_specialize(where Scalar == Float)
   public func forward(_ x: Tensor<Scalar>, training: Bool) throws -> Tensor<Scalar> {
     guard x.columns == inFeatures, x.rank >= 2 else {
       throw OmicsError(location: name, "expected input (…, \(inFeatures)), found \(x.shape)")
@@ -59,6 +60,7 @@ public final class Linear<Scalar: NNScalar>: Layer {
     return y
   }
 
+  @_specialize(where Scalar == Float)
   public func backward(_ dy: Tensor<Scalar>) throws -> Tensor<Scalar> {
     try checkBackward(name, cached: outShape, dy: dy)
     guard let x = input else { throw OmicsError(location: name, "backward called before forward") }
@@ -74,10 +76,14 @@ public final class Linear<Scalar: NNScalar>: Layer {
           Scalar.gemm(transA: true, transB: false, m: oc, n: c, k: rows, alpha: 1, a: dyb, lda: oc,
                       b: xb, ldb: c, beta: 1, c: gb + w.offset, ldc: c)
           if let b {
-            for j in 0..<oc {
-              var s = Scalar(0)
-              for r in 0..<rows { s += dyb[r * oc + j] }
-              gb[b.offset + j] += s
+            // Column sums of dy, each over the rows in order; row-major so the inner loop is contiguous.
+            var s = [Scalar](repeating: 0, count: oc)
+            s.withUnsafeMutableBufferPointer { sp in
+              for r in 0..<rows {
+                let row = r * oc
+                for j in 0..<oc { sp[j] += dyb[row + j] }
+              }
+              for j in 0..<oc { gb[b.offset + j] += sp[j] }
             }
           }
         }

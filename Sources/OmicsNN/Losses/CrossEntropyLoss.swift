@@ -6,6 +6,7 @@ import OmicsCore
 /// scDEAL applies exactly this to **sigmoid outputs** (`s = σ(logits) ∈ (0,1)`): put an
 /// `Activation(.sigmoid)` before it, as the reference model does; the minimum is then
 /// `log(1 + e^{−1}) ≈ 0.3133`, not 0.
+@_specialize(where T == Float)
 public func crossEntropyLoss<T: NNScalar>(_ scores: Tensor<T>, labels: [Int], weight: Double = 1) throws -> LossValue<T> {
   let b = scores.rows, k = scores.columns
   guard scores.rank == 2, labels.count == b else {

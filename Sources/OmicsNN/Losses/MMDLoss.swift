@@ -11,6 +11,7 @@ import OmicsCore
 /// Returns the value and the gradients with respect to `x` and `y`:
 /// `∂/∂z_a = Σ_b 2·w_ab·Σ_σ e^{−d²/2σ²}·(−(z_a − z_b)/σ²)` with `w = 1/M², 1/N², −1/(MN)` per block.
 /// - Complexity: O((M+N)²·D·|σ|).
+@_specialize(where T == Float)
 public func mmdLoss<T: NNScalar>(_ x: Tensor<T>, _ y: Tensor<T>, bandwidths: [Double], weight: Double = 1) throws
   -> (value: Double, dx: Tensor<T>, dy: Tensor<T>)
 {
@@ -62,6 +63,7 @@ public func mmdLoss<T: NNScalar>(_ x: Tensor<T>, _ y: Tensor<T>, bandwidths: [Do
 /// Bandwidths `factors × median pairwise distance` of the concatenated rows of `x` and `y`
 /// (diagonal zeros included, as `torch.cdist(z, z).median()`: the lower middle value), floored at
 /// `minimum`. A constant of the batch: no gradient flows through it.
+@_specialize(where T == Float)
 public func medianHeuristicBandwidths<T: NNScalar>(_ x: Tensor<T>, _ y: Tensor<T>,
                                                    factors: [Double] = [0.25, 0.5, 1, 2, 4],
                                                    minimum: Double = 1e-3) -> [Double] {

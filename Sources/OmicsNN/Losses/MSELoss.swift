@@ -2,6 +2,7 @@ import OmicsCore
 
 /// Mean squared error `L = mean((ŷ − y)²)` over all elements (PyTorch `mse_loss`, reduction mean);
 /// `dL/dŷ = 2(ŷ − y)/N`.
+@_specialize(where T == Float)
 public func mseLoss<T: NNScalar>(_ prediction: Tensor<T>, _ target: Tensor<T>, weight: Double = 1) throws -> LossValue<T> {
   guard prediction.shape == target.shape else {
     throw OmicsError(location: "mse", "prediction \(prediction.shape) and target \(target.shape) differ")

@@ -52,12 +52,14 @@ public final class Adam<Scalar: NNScalar>: Optimizer {
     stepCount = steps
   }
 
+  @_specialize(where Scalar == Float)
   public func step() {
     stepCount += 1
     let t = Double(stepCount)
     let bc1 = 1 - pow(beta1, t), bc2 = 1 - pow(beta2, t)
     let lr = learningRate, b1 = Scalar(beta1), b2 = Scalar(beta2)
     let stepSize = Scalar(lr / bc1), sqrtBc2 = Scalar(bc2.squareRoot()), epsS = Scalar(eps)
+    let oneMinusB1 = 1 - b1, oneMinusB2 = 1 - b2
     for (ei, e) in store.entries.enumerated() where e.kind == .parameter && e.trainable {
       let wd = decayMask[ei] ? Scalar(weightDecay) : 0
       let decoupledFactor = Scalar(1 - lr * Double(wd))
@@ -65,15 +67,42 @@ public final class Adam<Scalar: NNScalar>: Optimizer {
         store.gradients.withUnsafeBufferPointer { g in
           m.withUnsafeMutableBufferPointer { mp in
             v.withUnsafeMutableBufferPointer { vp in
-              for i in e.range {
-                var gi = g[i]
-                if wd != 0 {
+              if wd != 0 {
+                for i in e.range {
+                  var gi = g[i]
                   if decoupled { p[i] *= decoupledFactor } else { gi += wd * p[i] }
+                  mp[i] = b1 * mp[i] + oneMinusB1 * gi
+                  vp[i] = b2 * vp[i] + oneMinusB2 * gi * gi
+                  let denom = vp[i].squareRoot() / sqrtBc2 + epsS
+                  p[i] -= stepSize * mp[i] / denom
                 }
-                mp[i] = b1 * mp[i] + (1 - b1) * gi
-                vp[i] = b2 * vp[i] + (1 - b2) * gi * gi
-                let denom = vp[i].squareRoot() / sqrtBc2 + epsS
-                p[i] -= stepSize * mp[i] / denom
+              } else {
+                // The same arithmetic without the decay branch, eight elements at a time (IEEE
+                // square root and division are exact-rounded, so lanes equal the scalar loop).
+                typealias V = SIMD8<Scalar>
+                let (vb1, vb2, v1b1, v1b2) = (V(repeating: b1), V(repeating: b2), V(repeating: oneMinusB1), V(repeating: oneMinusB2))
+                let (vStep, vSqrtBc2, vEps) = (V(repeating: stepSize), V(repeating: sqrtBc2), V(repeating: epsS))
+                let (pb, gb, mb, vbase) = (p.baseAddress!, g.baseAddress!, mp.baseAddress!, vp.baseAddress!)
+                var i = e.offset
+                while i + 8 <= e.offset + e.count {
+                  let gi = UnsafeRawPointer(gb + i).loadUnaligned(as: V.self)
+                  let mi = vb1 * UnsafeRawPointer(mb + i).loadUnaligned(as: V.self) + v1b1 * gi
+                  let vi = vb2 * UnsafeRawPointer(vbase + i).loadUnaligned(as: V.self) + v1b2 * gi * gi
+                  let denom = vi.squareRoot() / vSqrtBc2 + vEps
+                  let pi = UnsafeRawPointer(pb + i).loadUnaligned(as: V.self) - vStep * mi / denom
+                  UnsafeMutableRawPointer(mb + i).storeBytes(of: mi, as: V.self)
+                  UnsafeMutableRawPointer(vbase + i).storeBytes(of: vi, as: V.self)
+                  UnsafeMutableRawPointer(pb + i).storeBytes(of: pi, as: V.self)
+                  i += 8
+                }
+                while i < e.offset + e.count {
+                  let gi = g[i]
+                  mp[i] = b1 * mp[i] + oneMinusB1 * gi
+                  vp[i] = b2 * vp[i] + oneMinusB2 * gi * gi
+                  let denom = vp[i].squareRoot() / sqrtBc2 + epsS
+                  p[i] -= stepSize * mp[i] / denom
+                  i += 1
+                }
               }
             }
           }

@@ -6,7 +6,7 @@ import Foundation
 /// product dispatches to `cblas_sgemm` or `cblas_dgemm` through `gemm` (see `BLAS.swift`). The
 /// transcendental functions are requirements so that `Float` uses the single-precision libm
 /// routines (`expf`, `erff`, ...) exactly as PyTorch's CPU kernels do, instead of going through `Double`.
-public protocol NNScalar: BinaryFloatingPoint, Sendable where Self.RawSignificand: FixedWidthInteger {
+public protocol NNScalar: BinaryFloatingPoint, SIMDScalar, Sendable where Self.RawSignificand: FixedWidthInteger {
   /// The safetensors dtype tag (`F32`, `F64`).
   static var safetensorsDType: String { get }
   static func nnExp(_ x: Self) -> Self

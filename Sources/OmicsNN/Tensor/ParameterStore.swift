@@ -58,6 +58,7 @@ public final class ParameterStore<Scalar: NNScalar> {
   public func entry(_ name: String) -> ParameterEntry? { index[name].map { entries[$0] } }
 
   /// Sets gradients to zero (one fill).
+  @_specialize(where Scalar == Float)
   public func zeroGradients() {
     gradients.withUnsafeMutableBufferPointer { g in for i in 0..<g.count { g[i] = 0 } }
   }

@@ -16,6 +16,7 @@ public struct Tensor<Scalar: NNScalar>: Equatable, Sendable {
   public var scalars: [Scalar]
 
   /// A tensor of the given shape filled with `value`.
+  @_specialize(where Scalar == Float)
   public init(shape: [Int], repeating value: Scalar = 0) {
     precondition(shape.allSatisfy { $0 >= 0 }, "negative extent in shape \(shape)")
     self.shape = shape
@@ -55,12 +56,14 @@ public struct Tensor<Scalar: NNScalar>: Equatable, Sendable {
   }
 
   /// Rows `range` of a 2-D tensor.
+  @_specialize(where Scalar == Float)
   public func rows(_ range: Range<Int>) -> Tensor {
     let c = columns
     return Tensor(shape: [range.count] + shape.dropFirst(), scalars: Array(scalars[(range.lowerBound * c)..<(range.upperBound * c)]))
   }
 
   /// The rows at `indices` of a 2-D tensor, in that order (mini-batch gathering).
+  @_specialize(where Scalar == Float)
   public func gatherRows(_ indices: [Int]) -> Tensor {
     let c = columns
     var out = [Scalar](repeating: 0, count: indices.count * c)
@@ -76,6 +79,7 @@ public struct Tensor<Scalar: NNScalar>: Equatable, Sendable {
   }
 
   /// Two 2-D tensors with the same column count, one above the other.
+  @_specialize(where Scalar == Float)
   public static func concatenateRows(_ a: Tensor, _ b: Tensor) -> Tensor {
     precondition(a.columns == b.columns, "column counts differ: \(a.columns) vs \(b.columns)")
     return Tensor(shape: [a.rows + b.rows, a.columns], scalars: a.scalars + b.scalars)

@@ -5,7 +5,8 @@ import OmicsNN
 /// The `aligned` adaptation stage (background §1.10, §5.3 "warm start + multi-bandwidth MMD").
 ///
 /// The target encoder starts as a copy of the fine-tuned bulk encoder (same genes); the bulk model
-/// is frozen and run in **eval** mode; the target encoder runs in train mode (its BatchNorm
+/// is frozen and run in **eval** mode (a fixed row-wise map, so the source rows are embedded once
+/// before the first epoch); the target encoder runs in train mode (its BatchNorm
 /// statistics move to the target). Per epoch, source and target training rows are shuffled into
 /// batches and paired (target batches cycled), both truncated to `m = min` rows; batches with
 /// `m < 2` are skipped. Loss = `w·Σ_f MMD²_{f·med}` with `med` the median pairwise distance of
@@ -29,6 +30,8 @@ enum AlignedAdaptationStage {
     let bar = ProgressBar(name, total: config.adaptEpochs)
     let firstEligible = config.adaptEpochs / 10
     let sourceValidationEmbedding = try evaluateInBlocks(sourceValidation) { try bulk.encoder.forward($0, training: false) }
+    // The frozen bulk encoder in eval mode is a fixed row-wise map: embed the source rows once.
+    let sourceTrainEmbedding = try evaluateInBlocks(sourceTrain) { try bulk.encoder.forward($0, training: false) }
     for epoch in 0..<config.adaptEpochs {
       // Training: paired shuffled batches.
       var total = 0.0, batches = 0
@@ -39,9 +42,10 @@ enum AlignedAdaptationStage {
         j = (j + 1) % targetBatches.count
         let m = min(b.count, bt.count)
         if m < 2 { continue }
-        let zs = try bulk.encoder.forward(sourceTrain.gatherRows(Array(b[..<m])), training: false)
+        let zs = sourceTrainEmbedding.gatherRows(Array(b[..<m]))
         let zt = try target.forward(targetTrain.gatherRows(Array(bt[..<m])), training: true)
-        let mmd = try MultiBandwidthMMD.loss(zs, zt, factors: config.bandwidthFactors, weight: config.mmdWeight)
+        let mmd = try MultiBandwidthMMD.loss(zs, zt, factors: config.bandwidthFactors, weight: config.mmdWeight,
+                                              threads: config.threads)
         targetStore.zeroGradients()
         _ = try target.backward(mmd.dy)
         adam.step()
@@ -52,7 +56,8 @@ enum AlignedAdaptationStage {
       // Validation: all source validation rows against all target validation rows, eval mode.
       let validationLoss = try MultiBandwidthMMD.loss(sourceValidationEmbedding,
                                                       try evaluateInBlocks(targetValidation) { try target.forward($0, training: false) },
-                                                      factors: config.bandwidthFactors, weight: config.mmdWeight).value
+                                                      factors: config.bandwidthFactors, weight: config.mmdWeight,
+                                                      threads: config.threads).value
       guard trainLoss.isFinite, validationLoss.isFinite else {
         throw OmicsError(location: name, "loss became non-finite at epoch \(epoch + 1)")
       }
