@@ -138,22 +138,28 @@ public enum DeepProfile {
     if settings.attributions {
       let mapping = frontEnd.geneMapping.map(Float.init)
       let offsets = order.indices.map { i in order[..<i].reduce(0) { $0 + $1.latent } }
-      let sums = Locked([Double](repeating: 0, count: settings.nodes * g))
+      // Runs finish in any order; their weights are added in pooling order (a fixed sum order
+      // keeps the result independent of the thread count), holding only out-of-order ones.
+      let merge = Locked(OrderedMerge(sums: [Double](repeating: 0, count: settings.nodes * g)))
       let steps = settings.attributionSteps
       try IndependentRuns.forEach(runs.count, workers: settings.threads) { i in
         let model = runs[i].model
         let block = max(1, min(64, (1 << 22) / max(1, model.latent * g)))
         let w = try LatentIntegratedGradients.geneWeights(model, xt, mapping: mapping, genes: g, steps: steps, block: block)
-        sums.update { s in
-          for unit in 0..<model.latent {
-            let node = labels[offsets[i] + unit]
-            for j in 0..<g { s[node * g + j] += w[unit * g + j] }
+        merge.update { m in
+          m.pending[i] = w
+          while let next = m.pending.removeValue(forKey: m.next) {
+            for unit in 0..<order[m.next].latent {
+              let node = labels[offsets[m.next] + unit]
+              for j in 0..<g { m.sums[node * g + j] += next[unit * g + j] }
+            }
+            m.next += 1
           }
         }
       }
       var sizes = [Double](repeating: 0, count: settings.nodes)
       for l in labels { sizes[l] += 1 }
-      var out = sums.current
+      var out = merge.current.sums
       for c in 0..<settings.nodes { for j in 0..<g { out[c * g + j] /= max(sizes[c], 1) } }
       nodeGeneWeights = out
       lap("attributions")
@@ -203,4 +209,11 @@ public enum DeepProfile {
     let inputs = model.frontEnd.transform(aligned, samples: n)
     return (try model.embed(inputs: inputs, samples: n).nodes, found)
   }
+}
+
+/// Per-run results added in run order (see `DeepProfile.train`).
+struct OrderedMerge {
+  var sums: [Double]
+  var next = 0
+  var pending: [Int: [Double]] = [:]
 }

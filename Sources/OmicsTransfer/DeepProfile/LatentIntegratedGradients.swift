@@ -37,7 +37,6 @@ public enum LatentIntegratedGradients {
     var xs = [T](repeating: 0, count: n * p)
     var z1 = [T](repeating: 0, count: n * h1), z2 = [T](repeating: 0, count: n * h2)
     var g1 = [T](repeating: 0, count: n * d * h1), g2 = [T](repeating: 0, count: n * d * h2)
-    var gx = [T](repeating: 0, count: n * d * p)
     for step in 0..<steps {
       let alpha = T(Double(step) / Double(steps))
       for i in 0..<(n * p) { xs[i] = x.scalars[i] * alpha }
@@ -53,25 +52,32 @@ public enum LatentIntegratedGradients {
       for r in 0..<n { for j in 0..<h2 { z2[r * h2 + j] = b2[j] } }
       gemm(false, true, n, h2, h1, z1, h1, w2, h1, 1, &z2, h2)
       // backward for every unit: row (r, c) of g2 = W_μ[c, :] ⊙ r₂a₂
-      for r in 0..<n {
-        for c in 0..<d {
-          let row = (r * d + c) * h2
-          for j in 0..<h2 {
-            let live = a2.scale[j] * z2[r * h2 + j] + a2.shift[j] > 0
-            g2[row + j] = live ? wmu[c * h2 + j] * a2.scale[j] : 0
+      g2.withUnsafeMutableBufferPointer { g in
+        z2.withUnsafeBufferPointer { zp in
+          for r in 0..<n {
+            for c in 0..<d {
+              let row = (r * d + c) * h2
+              for j in 0..<h2 {
+                let live = a2.scale[j] * zp[r * h2 + j] + a2.shift[j] > 0
+                g[row + j] = live ? wmu[c * h2 + j] * a2.scale[j] : 0
+              }
+            }
           }
         }
       }
       gemm(false, false, n * d, h1, h2, g2, h2, w2, h1, 0, &g1, h1)
-      for r in 0..<n {
-        for j in 0..<h1 {
-          let live = z1[r * h1 + j] > 0
-          let k = live ? a1.scale[j] : 0
-          for c in 0..<d { g1[(r * d + c) * h1 + j] *= k }
+      g1.withUnsafeMutableBufferPointer { g in
+        z1.withUnsafeBufferPointer { zp in
+          for r in 0..<n {
+            for c in 0..<d {
+              let row = (r * d + c) * h1
+              for j in 0..<h1 where !(zp[r * h1 + j] > 0) { g[row + j] = 0 }
+              for j in 0..<h1 { g[row + j] *= a1.scale[j] }
+            }
+          }
         }
       }
-      gemm(false, false, n * d, p, h1, g1, h1, w1, p, 0, &gx, p)
-      for i in 0..<total.count { total[i] += gx[i] }
+      gemm(false, false, n * d, p, h1, g1, h1, w1, p, 1, &total, p)  // Σ_s accumulated by the GEMM
     }
     let inv = T(1 / Double(steps))
     for r in 0..<n {

@@ -49,6 +49,7 @@ public enum VAETraining {
     var shuffleRng = rng.split()
     var noiseRng = rng.split()
     let model = DeepProfileVAE<T>(inputs: p, latent: latent, hidden: hidden, rng: &initRng)
+    model.dense1.computesInputGradient = false  // dL/dx is not needed to train
     let adam = KerasAdam(model.store, learningRate: settings.learningRate)
     var beta = settings.beta
     var losses: [Double] = []

@@ -24,7 +24,9 @@ struct DeepProfileTrain: ParsableCommand {
       k-means (n_init 10, seed 123); a node's value is the mean of its variables. Integrated
       gradients (zero baseline, 50 left-Riemann steps) of each latent mean, mapped to genes through
       the PCA components (or cluster membership), |·| averaged over samples and per node, give
-      node_gene_weights.tsv.
+      node_gene_weights.tsv. With --gene-sets, each node's top genes (default: as many as the mean
+      set size) are tested against every set (one-sided Fisher = hypergeometric tail, universe = the
+      training genes), BH across nodes per set → node_pathways.tsv.
 
       Writes DIR/embedding.h5ad (the input's obs; X and obsm X_deepprofile = samples × nodes),
       nodes.tsv, node_gene_weights.tsv, deepprofile.json + frontend.safetensors + runs/L{d}_run{r}/
@@ -86,6 +88,12 @@ struct DeepProfileTrain: ParsableCommand {
   @Flag(inversion: .prefixedNo, help: "Integrated-gradient gene weights (node_gene_weights.tsv).")
   var attributions = true
 
+  @Option(help: "Gene sets (GMT, GMX, GRP, MSigDB JSON): each node's top genes tested for enrichment → node_pathways.tsv.")
+  var geneSets: String?
+
+  @Option(help: "Top genes per node for --gene-sets (default: the mean set size within the training genes).")
+  var topGenes: Int?
+
   @OptionGroup var global: GlobalOptions
 
   enum MissingValues: String, ExpressibleByArgument, CaseIterable { case error, zero }
@@ -103,12 +111,15 @@ struct DeepProfileTrain: ParsableCommand {
     }
     if let components, components < 1 { throw ValidationError("--components must be at least 1") }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    if geneSets != nil && !attributions { throw ValidationError("--gene-sets needs the attributions (drop --no-attributions)") }
+    if let topGenes, topGenes < 1 { throw ValidationError("--top-genes must be at least 1") }
   }
 
   func run() throws {
     global.apply()
     try runReportingErrors {
       let started = Date()
+      let sets = try geneSets.map { try GeneSetReader.read(path: $0) }
       let matrix = try MatrixFileReader.read(input, options: .init(showProgress: !global.quiet))
       var x = try DeepProfileInput.values(matrix, file: input)
       if missing == .zero { for i in x.indices where x[i].isNaN { x[i] = 0 } }
@@ -132,8 +143,14 @@ struct DeepProfileTrain: ParsableCommand {
         bar.update(done)
       }
       bar.finish()
-      try DeepProfileOutputWriter.write(result, input: matrix,
-                                        provenance: .init(input: input, seconds: Date().timeIntervalSince(started)), to: out)
+      var provenance = DeepProfileOutputWriter.Provenance(input: input, seconds: Date().timeIntervalSince(started))
+      if let sets, let weights = result.nodeGeneWeights {
+        let (rows, n) = try NodePathways.test(weights: weights, nodes: nodes, genes: matrix.var.index, sets: sets, top: topGenes)
+        provenance.extraFiles["node_pathways.tsv"] = try NodePathways.tsv(rows)
+        provenance.extraReport["pathways"] = ["gene_sets": geneSets ?? "", "sets": sets.count, "top_genes": n,
+                                              "significant_fdr_0.05": rows.filter { $0.fdr < 0.05 }.count] as [String: Any]
+      }
+      try DeepProfileOutputWriter.write(result, input: matrix, provenance: provenance, to: out)
       if !global.quiet {
         let finals = result.summaries.compactMap(\.losses.last)
         let r2 = result.summaries.map(\.meanR2).reduce(0, +) / Double(max(result.summaries.count, 1))
