@@ -92,6 +92,32 @@ import Testing
     #expect(try H5ADReader.read(dir + "/partial.h5ad", showProgress: false).obsm["X_deepprofile"]?.matrix?.cols == 6)
   }
 
+  /// The clusters front end (MAD rule, gene k-means) and `--gene-sets` → `node_pathways.tsv`; the
+  /// model embeds new data through the stored gene clusters.
+  @Test func clustersFrontEndWithGeneSets() throws {
+    let dir = FixturePaths.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let input = try Self.smallInput(dir)
+    let genes = try H5ADReader.read(input, showProgress: false).var.index
+    let gmt = dir + "/sets.gmt"
+    try ("FIRST\tna\t" + genes[0..<30].joined(separator: "\t") + "\nSECOND\tna\t" + genes[30..<60].joined(separator: "\t") + "\n")
+      .write(toFile: gmt, atomically: true, encoding: .utf8)
+    let out = dir + "/clusters"
+    let r = try CLIRunner.run(["deepprofile", "train", input, "--out", out, "--front", "clusters", "--components", "8",
+                               "--latent", "5", "--runs", "2", "--nodes", "4", "--epochs", "2", "--gene-sets", gmt, "--quiet"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))) as! [String: Any]
+    let kept = try #require(report["genes_kept_by_mad"] as? Int)
+    #expect(kept > 8 && kept < genes.count)
+    let pathways = try tsvRows(out + "/node_pathways.tsv")
+    #expect(pathways.first == ["node", "pathway", "overlap", "set_size", "top_genes", "p_value", "fdr", "genes"])
+    #expect(pathways.dropFirst().allSatisfy { ["FIRST", "SECOND"].contains($0[1]) && Int($0[2])! >= 1 })
+    let embedded = dir + "/e.tsv"
+    let er = try CLIRunner.run(["deepprofile", "embed", out, input, "--out", embedded, "--quiet"])
+    #expect(er.status == 0, "\(er.stderr)")
+    #expect(try tsvRows(embedded).count == 151)
+  }
+
   @Test func helpHasAnExample() throws {
     let r = try CLIRunner.run(["deepprofile", "train", "--help"])
     #expect(r.status == 0 && r.stdout.contains("omics deepprofile train compendium.h5ad --out dp_model"))

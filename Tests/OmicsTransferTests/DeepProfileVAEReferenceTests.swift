@@ -186,4 +186,36 @@ import Testing
     }
     #expect(worst <= 0.05 * scale, "completeness error \(worst) vs scale \(scale)")
   }
+
+  /// The Float32 path that training runs (including the SIMD Keras-Adam update): forward values at
+  /// 1e-5 relative (§7.1.1), and 10 Adam steps within 1e-4 relative of the Float64 reference.
+  @Test func float32ForwardAndAdamStepsAgreeWithTheReference() throws {
+    var rng = SeededGenerator(seed: 1)
+    let m = DeepProfileVAE<Float>(inputs: 20, latent: 3, hidden: (12, 6), rng: &rng)
+    try Checkpoint.load(m.store, from: file, strict: false) { "init." + $0 }
+    let x = try t("x").cast(to: Float.self)
+    func close(_ a: [Float], _ b: [Double], _ label: String, rtol: Double) {
+      let scale = b.map(abs).max() ?? 1
+      for (i, (u, v)) in zip(a, b).enumerated() where !(abs(Double(u) - v) <= rtol * max(abs(v), 1e-2 * scale)) {
+        Issue.record("\(label)[\(i)]: \(u) vs reference \(v)")
+        return
+      }
+    }
+    let f = try m.forward(x, epsilon: try epsilon(0).cast(to: Float.self))
+    close(f.mu.scalars, try t("forward.mu").scalars, "mu (f32)", rtol: 1e-5)
+    close(f.reconstruction.scalars, try t("forward.xhat").scalars, "xhat (f32)", rtol: 1e-5)
+    let fresh = DeepProfileVAE<Float>(inputs: 20, latent: 3, hidden: (12, 6), rng: &rng)
+    try Checkpoint.load(fresh.store, from: file, strict: false) { "init." + $0 }
+    let adam = KerasAdam(fresh.store, learningRate: 5e-4)
+    for step in 1...10 {
+      fresh.store.zeroGradients()
+      let f = try fresh.forward(x, epsilon: try epsilon(step).cast(to: Float.self))
+      let loss = try VAELoss(x: x, forward: f, beta: 1)
+      _ = try fresh.backward(dReconstruction: loss.dReconstruction, dMu: loss.dMu, dLogVar: loss.dLogVar)
+      adam.step()
+    }
+    for name in ["encoder.dense1.weight", "encoder.bn1.weight", "z_log_var.bias", "decoder.output.weight"] {
+      close(fresh.store.tensor(name)!.scalars, try t("step10." + name).scalars, "step 10 \(name) (f32)", rtol: 1e-4)
+    }
+  }
 }

@@ -35,20 +35,59 @@ public final class KerasAdam<Scalar: NNScalar>: Optimizer {
       store.gradients.withUnsafeBufferPointer { g in
         m.withUnsafeMutableBufferPointer { mp in
           v.withUnsafeMutableBufferPointer { vp in
+            guard let pb = p.baseAddress, let gb = g.baseAddress, let mb = mp.baseAddress, let vb = vp.baseAddress else { return }
             for range in ranges {
-              for i in range {
-                let gi = g[i]
-                let mi = b1 * mp[i] + c1 * gi
-                let vi = b2 * vp[i] + c2 * gi * gi
-                mp[i] = mi
-                vp[i] = vi
-                p[i] -= lrT * mi / (vi.squareRoot() + epsS)
+              let o = range.lowerBound, n = range.count
+              if Scalar.self == Float.self {
+                // Swift's scalar `squareRoot()` keeps a NaN branch that blocks auto-vectorisation: SIMD by hand.
+                kerasAdamFloat(p: UnsafeMutableRawPointer(pb + o).assumingMemoryBound(to: Float.self),
+                               g: UnsafeRawPointer(gb + o).assumingMemoryBound(to: Float.self),
+                               m: UnsafeMutableRawPointer(mb + o).assumingMemoryBound(to: Float.self),
+                               v: UnsafeMutableRawPointer(vb + o).assumingMemoryBound(to: Float.self), count: n,
+                               b1: Float(b1), b2: Float(b2), c1: Float(c1), c2: Float(c2), lr: Float(lrT), eps: Float(epsS))
+                continue
+              }
+              for i in o..<(o + n) {
+                let gi = gb[i]
+                let mi = b1 * mb[i] + c1 * gi
+                let vi = b2 * vb[i] + c2 * gi * gi
+                mb[i] = mi
+                vb[i] = vi
+                pb[i] -= lrT * mi / (vi.squareRoot() + epsS)
               }
             }
           }
         }
       }
     }
+  }
+}
+
+/// The Keras-Adam update of `count` Float parameters, eight lanes at a time (same arithmetic per
+/// element as the scalar loop: `m ← b1·m + c1·g`, `v ← b2·v + c2·g·g`, `p −= lr·m/(√v + eps)`).
+@inline(__always)
+func kerasAdamFloat(p: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>,
+                    v: UnsafeMutablePointer<Float>, count: Int, b1: Float, b2: Float, c1: Float, c2: Float, lr: Float, eps: Float) {
+  typealias V8 = SIMD8<Float>
+  var i = 0
+  while i + 8 <= count {
+    let gi = UnsafeRawPointer(g + i).loadUnaligned(as: V8.self)
+    let mi = b1 * UnsafeRawPointer(m + i).loadUnaligned(as: V8.self) + c1 * gi
+    let vi = b2 * UnsafeRawPointer(v + i).loadUnaligned(as: V8.self) + c2 * gi * gi
+    let pi = UnsafeRawPointer(p + i).loadUnaligned(as: V8.self) - lr * mi / (vi.squareRoot() + eps)
+    UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: V8.self)
+    UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: V8.self)
+    UnsafeMutableRawPointer(p + i).storeBytes(of: pi, as: V8.self)
+    i += 8
+  }
+  while i < count {
+    let gi = g[i]
+    let mi = b1 * m[i] + c1 * gi
+    let vi = b2 * v[i] + c2 * gi * gi
+    m[i] = mi
+    v[i] = vi
+    p[i] -= lr * mi / (vi.squareRoot() + eps)
+    i += 1
   }
 }
 

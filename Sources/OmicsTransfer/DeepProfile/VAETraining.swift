@@ -88,7 +88,7 @@ public enum VAETraining {
   /// Reconstruction of every sample from z = μ (inference mode): MSE over all values and the mean
   /// over samples of `R²_i = 1 − Σ_j (x − x̂)² / Σ_j (x − mean_i x)²`.
   static func reconstructionQuality<T: NNScalar>(_ model: DeepProfileVAE<T>, _ x: Tensor<T>, mu: Tensor<T>) throws -> (Double, Double) {
-    let xh = try model.decoder.forward(mu, training: false)
+    let xh = try model.decode(mu, training: false)
     let n = x.rows, p = x.columns
     var sse = 0.0, r2 = 0.0
     for i in 0..<n {
