@@ -52,7 +52,7 @@ let package = Package(
       swiftSettings: [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]),
     .target(
       name: "OmicsTransfer",
-      dependencies: ["OmicsCore", "OmicsIO", "OmicsPreprocessing", "OmicsNN"]),
+      dependencies: ["OmicsCore", "OmicsIO", "OmicsPreprocessing", "OmicsEnrichment", "OmicsNN"]),
     .executableTarget(
       name: "omics",
       dependencies: [

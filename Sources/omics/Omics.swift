@@ -5,6 +5,6 @@ struct Omics: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "omics",
     abstract: "Read, convert and analyse single-cell and bulk omics data.",
-    subcommands: [Inspect.self, Convert.self, Filter.self, Normalize.self, ClusterGenes.self, ClusterCells.self, PCACommand.self, HVG.self, Tokenize.self, Medians.self, Vocab.self, GSEA.self, XGSEACommand.self, Orthologs.self, ORA.self, Adapt.self, Encoder.self]
+    subcommands: [Inspect.self, Convert.self, Filter.self, Normalize.self, ClusterGenes.self, ClusterCells.self, PCACommand.self, HVG.self, Tokenize.self, Medians.self, Vocab.self, GSEA.self, XGSEACommand.self, Orthologs.self, ORA.self, Adapt.self, Encoder.self, DeepProfileCommand.self]
   )
 }

@@ -8,6 +8,10 @@ public enum BatchNormConvention: Sendable {
   /// `running ← m·running + (1 − m)·batch`, running variance from the **biased** batch variance;
   /// defaults m = 0.99, eps = 1e-3 (`keras.layers.BatchNormalization`).
   case keras
+  /// Keras 2.2 (the TF1-era standalone Keras DeepProfile ran on): as `keras`, but the batch variance
+  /// is scaled by `n/(n − 1 − eps)` before the moving-variance update (`q/(n − 1 − eps)` with
+  /// `q = Σ(x − μ_B)²`); normalisation still uses the biased variance. Defaults m = 0.99, eps = 1e-3.
+  case keras2
 }
 
 /// Batch normalisation over the batch axis (Ioffe & Szegedy 2015), PyTorch `nn.BatchNorm1d` on `(B, C)`.
@@ -85,7 +89,7 @@ public final class BatchNorm1d<Scalar: NNScalar>: Layer {
                 let q = vb[j]
                 vb[j] = q / Double(n)
                 if update {
-                  let unbiased = conv == .pytorch ? q / Double(n - 1) : vb[j]
+                  let unbiased = conv == .pytorch ? q / Double(n - 1) : (conv == .keras2 ? q / (Double(n) - 1 - eps) : vb[j])
                   let keep = conv == .pytorch ? 1 - mom : mom
                   pv[rm + j] = Scalar(keep * Double(pv[rm + j]) + (1 - keep) * mu[j])
                   pv[rv + j] = Scalar(keep * Double(pv[rv + j]) + (1 - keep) * unbiased)

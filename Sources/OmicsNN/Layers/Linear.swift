@@ -10,6 +10,9 @@ public final class Linear<Scalar: NNScalar>: Layer {
   public let weight: ParameterEntry
   public let bias: ParameterEntry?
   let store: ParameterStore<Scalar>
+  /// When false, `backward` accumulates the parameter gradients but returns a zero-sized `dx`
+  /// (a first layer whose input needs no gradient: saves the largest GEMM of the backward pass).
+  public var computesInputGradient = true
   private var input: Tensor<Scalar>?
   private var outShape: [Int]?
 
@@ -65,7 +68,8 @@ public final class Linear<Scalar: NNScalar>: Layer {
     try checkBackward(name, cached: outShape, dy: dy)
     guard let x = input else { throw OmicsError(location: name, "backward called before forward") }
     let rows = x.rows, c = inFeatures, oc = outFeatures
-    var dx = Tensor<Scalar>(shape: x.shape)
+    let wantsDx = computesInputGradient
+    var dx = Tensor<Scalar>(shape: wantsDx ? x.shape : [0, c])
     let w = weight, b = bias
     dy.scalars.withUnsafeBufferPointer { dyp in
       guard let dyb = dyp.baseAddress else { return }
@@ -89,7 +93,7 @@ public final class Linear<Scalar: NNScalar>: Layer {
         }
       }
       store.values.withUnsafeBufferPointer { pv in
-        guard let base = pv.baseAddress else { return }
+        guard wantsDx, let base = pv.baseAddress else { return }
         dx.scalars.withUnsafeMutableBufferPointer { dxp in
           guard let dxb = dxp.baseAddress else { return }
           Scalar.gemm(transA: false, transB: false, m: rows, n: c, k: oc, alpha: 1, a: dyb, lda: oc,
