@@ -44,3 +44,19 @@ print(f"omics embed:   {os_:8.1f} s  {cells/os_:7.2f} cells/s  {tokens/os_:9.0f}
 print(f"transformers:  {ps:8.1f} s  {cells/ps:7.2f} cells/s  {tokens/ps:9.0f} tokens/s  peak {pm} MB")
 print(f"ratio (transformers / omics): {ps/os_:.2f}x   max |embedding difference| {d:.2e}")
 PY
+[ $pretrain -eq 1 ] || exit 0
+# pretraining steps: 72 cells cut to 512 tokens, batch 8 (9 steps; omics times all 9, the peer 8 after a warm-up step)
+short=bench/inputs/encoder_v1_short
+[ -d $short ] || python3 - "$input/cells.dataset" $short <<'PY'
+import sys
+from datasets import Dataset, load_from_disk
+cells = [c[:512] for c in load_from_disk(sys.argv[1])["input_ids"][:72]]
+Dataset.from_dict({"input_ids": cells, "length": [len(c) for c in cells]}).save_to_disk(sys.argv[2])
+PY
+read -r _ pre_s pre_mb < <(measure omics-pretrain $omics encoder pretrain $short --config $input/model/config.json \
+  --out $work/pre --batch-size 8 --threads $threads --quiet)
+ours_step=$(python3 -c "import json; r=json.load(open('$work/pre/report.json')); print(r['seconds_this_run']/r['steps'])")
+read -r _ peer_pre_s peer_pre_mb < <(measure transformers-pretrain python3 bench/encoder_pretrain_peer.py $input/model $short 8 8 $threads)
+peer_step=$(cat "$work/out")
+python3 -c "o=$ours_step; p=$peer_step; print(f'pretraining step (8 x 512 tokens): omics {o:.2f} s (peak $pre_mb MB), transformers {p:.2f} s (peak $peer_pre_mb MB), ratio {p/o:.2f}x')"
+

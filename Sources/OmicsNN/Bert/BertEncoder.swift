@@ -137,8 +137,9 @@ public final class BertEncoder {
   }
 
   /// The forward pass in eval mode (dropout off). With `keepHiddenStates` every layer's output is
-  /// returned, otherwise only the last.
-  public func forward(_ batch: Batch, keepHiddenStates: Bool = true) throws -> Output {
+  /// returned, otherwise only the last. `throughHiddenState` stops after hidden state k (layers
+  /// beyond it are not computed: embeddings of layer −1 never need the last layer).
+  public func forward(_ batch: Batch, keepHiddenStates: Bool = true, throughHiddenState: Int? = nil) throws -> Output {
     let c = config
     let (b, t, h) = (batch.count, batch.width, c.hiddenSize)
     guard t <= c.maxPositions else {
@@ -163,10 +164,11 @@ public final class BertEncoder {
     }
     layerNorm(&x, rows: rows, "bert.embeddings.LayerNorm")
     var states: [Tensor<Float>] = []
-    if keepHiddenStates { states.append(Tensor(shape: [b, t, h], scalars: x)) }
-    for l in 0..<c.layers {
+    if keepHiddenStates || (throughHiddenState ?? 1) <= 0 { states.append(Tensor(shape: [b, t, h], scalars: x)) }
+    let stop = min(c.layers, max(0, throughHiddenState ?? c.layers))
+    for l in 0..<stop {
       x = try encoderLayer(x, batch: batch, layer: l)
-      if keepHiddenStates || l == c.layers - 1 { states.append(Tensor(shape: [b, t, h], scalars: x)) }
+      if keepHiddenStates || l == stop - 1 { states.append(Tensor(shape: [b, t, h], scalars: x)) }
     }
     return Output(hiddenStates: states)
   }

@@ -66,7 +66,7 @@ public struct CellEmbedder {
     while start < order.count {
       let members = Array(order[start..<min(order.count, start + max(1, options.batchSize))])
       let batch = BertEncoder.Batch(sequences: members.map { cells[$0] })
-      let out = try model.forward(batch, keepHiddenStates: true)
+      let out = try model.forward(batch, keepHiddenStates: true, throughHiddenState: index)
       let hidden = out.hiddenStates[index]
       switch options.mode {
       case .gene:

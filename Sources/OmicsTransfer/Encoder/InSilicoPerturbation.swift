@@ -83,7 +83,7 @@ public struct InSilicoPerturber: @unchecked Sendable {
     for start in stride(from: 0, to: sequences.count, by: options.batchSize) {
       let range = start..<min(sequences.count, start + options.batchSize)
       let batch = BertEncoder.Batch(sequences: Array(sequences[range]))
-      let hidden = try model.forward(batch, keepHiddenStates: true).hiddenStates[stateIndex]
+      let hidden = try model.forward(batch, keepHiddenStates: true, throughHiddenState: stateIndex).hiddenStates[stateIndex]
       for (r, i) in range.enumerated() {
         let rows = options.mode == .cls ? [0] : positions[i]
         var v = [Float](repeating: 0, count: h)
@@ -146,7 +146,7 @@ public struct InSilicoPerturber: @unchecked Sendable {
         originals.append(pairs.map(\.0))
       }
       let perturbed = try embeddings(sequences, positions: positions)
-      let base = try model.forward(BertEncoder.Batch(sequences: [cell]), keepHiddenStates: true).hiddenStates[stateIndex]
+      let base = try model.forward(BertEncoder.Batch(sequences: [cell]), keepHiddenStates: true, throughHiddenState: stateIndex).hiddenStates[stateIndex]
       let h = model.config.hiddenSize
       return zip(genes, zip(perturbed, originals)).map { g, pair in
         let rows = options.mode == .cls ? [0] : pair.1
