@@ -70,4 +70,33 @@ struct EncoderCLITests {
     #expect(attr.status != 0 && attr.stderr.hasPrefix("error: \(data): donor: column missing"), "\(attr.stderr)")
     #expect(!FileManager.default.fileExists(atPath: dir + "/e.h5ad"))
   }
+
+  /// issue 9's bad inputs: ids beyond the vocabulary, a cell longer than the positions, a truncated
+  /// weights file — each one line naming the file, and no output.
+  @Test func badDatasetsAndTruncatedWeightsAreOneLine() throws {
+    let dir = FixturePaths.temporaryDirectory()
+    func write(_ cells: [[Int32]], _ name: String) throws -> String {
+      var offsets: [Int32] = [0], values: [Int32] = []
+      for c in cells { values += c; offsets.append(Int32(values.count)) }
+      let path = dir + "/" + name
+      let writer = try HFDatasetWriter(destination: path, fields: [ArrowField("input_ids", .list(.int32))])
+      try writer.write(columns: [.list(offsets: offsets, child: .primitive(.int32(values), count: values.count))])
+      try writer.finish()
+      return path
+    }
+    let vocab = try write([[2, 10, 3], [2, 300, 3]], "vocab.dataset")
+    let r1 = try CLIRunner.run(["encoder", "embed", Self.model, vocab, "--out", dir + "/a.npy"])
+    #expect(r1.status != 0 && r1.stderr == "error: \(vocab): token id 300 is outside the vocabulary of 256\n", "\(r1.stderr)")
+    let long = try write([[2] + [Int32](repeating: 7, count: 600) + [3]], "long.dataset")
+    let r2 = try CLIRunner.run(["encoder", "embed", Self.model, long, "--out", dir + "/b.npy"])
+    #expect(r2.status != 0 && r2.stderr.contains("exceeds max_position_embeddings 512"), "\(r2.stderr)")
+    try FileManager.default.createDirectory(atPath: dir + "/cut", withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: Self.model + "/config.json", toPath: dir + "/cut/config.json")
+    let weights = try Data(contentsOf: URL(fileURLWithPath: Self.model + "/model.safetensors"))
+    try weights.prefix(weights.count / 2).write(to: URL(fileURLWithPath: dir + "/cut/model.safetensors"))
+    let r3 = try CLIRunner.run(["encoder", "embed", dir + "/cut", vocab, "--out", dir + "/c.npy"])
+    #expect(r3.status != 0 && r3.stderr.hasPrefix("error: \(dir)/cut/model.safetensors") && r3.stderr.split(separator: "\n").count == 1, "\(r3.stderr)")
+    for f in ["a.npy", "b.npy", "c.npy"] { #expect(!FileManager.default.fileExists(atPath: dir + "/" + f)) }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir).allSatisfy { !$0.hasPrefix(".") })
+  }
 }
