@@ -23,7 +23,7 @@ public enum DeepProfileOutputWriter {
   }
 
   public static func write(_ result: DeepProfileResult, input: ExpressionMatrix, provenance: Provenance, to dir: String) throws {
-    try atomically(dir) { tmp in
+    try AtomicDirectory.write(to: dir) { tmp in
       try writeEmbedding(result.nodeEmbedding, nodes: result.model.nodes, input: input, to: tmp + "/embedding.h5ad")
       try writeNodes(result, to: tmp + "/nodes.tsv")
       if let w = result.nodeGeneWeights {
@@ -36,26 +36,6 @@ public enum DeepProfileOutputWriter {
                                                                        nodes: result.model.nodes).utf8),
                                  to: tmp + "/node_heatmap.svg")
       for (name, data) in provenance.extraFiles { try AtomicFileWriter.write(data, to: tmp + "/" + name) }
-    }
-  }
-
-  /// Runs `body` on a temporary sibling of `dir` and renames it to `dir` on success; removes it on failure.
-  public static func atomically(_ dir: String, _ body: (String) throws -> Void) throws {
-    let fm = FileManager.default
-    let url = URL(fileURLWithPath: dir)
-    let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())").path
-    try? fm.removeItem(atPath: tmp)
-    do {
-      try fm.createDirectory(atPath: tmp, withIntermediateDirectories: true)
-      try body(tmp)
-      if fm.fileExists(atPath: dir) { try fm.removeItem(atPath: dir) }
-      try fm.moveItem(atPath: tmp, toPath: dir)
-    } catch let e as OmicsError {
-      try? fm.removeItem(atPath: tmp)
-      throw e
-    } catch {
-      try? fm.removeItem(atPath: tmp)
-      throw OmicsError(file: dir, "cannot write the output folder: \(error.localizedDescription)")
     }
   }
 
