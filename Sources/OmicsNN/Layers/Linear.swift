@@ -2,7 +2,9 @@
 ///
 /// Shapes: `(B, C) → (B, OC)`, or `(B, T, C) → (B, T, OC)`. Initialisation as PyTorch:
 /// `U(−1/√C, 1/√C)` for weight and bias. Backward: `dW += dyᵀ·x`, `db += Σ_rows dy`, `dx = dy·W`,
-/// all through `gemm` (OpenBLAS).
+/// all through `gemm` (OpenBLAS). With `computeInputGradient == false` backward skips `dx` (a
+/// third of the layer's backward products) and returns an empty `(0, …, C)` tensor: for a first
+/// layer whose input gradient nobody reads (training); a layer after it would reject the shape.
 public final class Linear<Scalar: NNScalar>: Layer {
   public let name: String
   public let inFeatures: Int
@@ -10,6 +12,8 @@ public final class Linear<Scalar: NNScalar>: Layer {
   public let weight: ParameterEntry
   public let bias: ParameterEntry?
   let store: ParameterStore<Scalar>
+  /// Whether `backward` computes `dL/dx` (default); the parameter gradients are computed either way.
+  public var computeInputGradient = true
   private var input: Tensor<Scalar>?
   private var outShape: [Int]?
 
@@ -65,7 +69,8 @@ public final class Linear<Scalar: NNScalar>: Layer {
     try checkBackward(name, cached: outShape, dy: dy)
     guard let x = input else { throw OmicsError(location: name, "backward called before forward") }
     let rows = x.rows, c = inFeatures, oc = outFeatures
-    var dx = Tensor<Scalar>(shape: x.shape)
+    let wantsInput = computeInputGradient
+    var dx = Tensor<Scalar>(shape: wantsInput ? x.shape : [0] + x.shape.dropFirst())
     let w = weight, b = bias
     dy.scalars.withUnsafeBufferPointer { dyp in
       guard let dyb = dyp.baseAddress else { return }
@@ -88,6 +93,7 @@ public final class Linear<Scalar: NNScalar>: Layer {
           }
         }
       }
+      guard wantsInput else { return }
       store.values.withUnsafeBufferPointer { pv in
         guard let base = pv.baseAddress else { return }
         dx.scalars.withUnsafeMutableBufferPointer { dxp in
