@@ -43,7 +43,8 @@ public final class Linear<Scalar: NNScalar>: Layer {
       throw OmicsError(location: name, "expected input (…, \(inFeatures)), found \(x.shape)")
     }
     let rows = x.rows, c = inFeatures, oc = outFeatures
-    var y = Tensor<Scalar>(shape: Array(x.shape.dropLast()) + [oc])
+    // Every element is written: the bias rows below, or the product with beta = 0.
+    var y = Tensor<Scalar>(uninitializedShape: Array(x.shape.dropLast()) + [oc])
     let w = weight, b = bias
     store.values.withUnsafeBufferPointer { pv in
       guard let base = pv.baseAddress else { return }
@@ -70,7 +71,7 @@ public final class Linear<Scalar: NNScalar>: Layer {
     guard let x = input else { throw OmicsError(location: name, "backward called before forward") }
     let rows = x.rows, c = inFeatures, oc = outFeatures
     let wantsInput = computeInputGradient
-    var dx = Tensor<Scalar>(shape: wantsInput ? x.shape : [0] + x.shape.dropFirst())
+    var dx = Tensor<Scalar>(uninitializedShape: wantsInput ? x.shape : [0] + x.shape.dropFirst())  // beta = 0
     let w = weight, b = bias
     dy.scalars.withUnsafeBufferPointer { dyp in
       guard let dyb = dyp.baseAddress else { return }
