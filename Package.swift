@@ -49,7 +49,14 @@ let package = Package(
       dependencies: ["OmicsCore", "OmicsIO", "COpenBLAS"],
       // Generic layers must be specialised for Float in the modules that use them (OmicsTransfer):
       // without this, release builds run them through generic witnesses, ~5x slower (Docs/adapt.md).
-      swiftSettings: [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]),
+      // `-fno-math-errno` for the C shim behind Float/Double.squareRoot(): with errno semantics each
+      // square root is sqrtss plus a sqrtf fallback call, which blocks vectorisation (SIMD8's
+      // squareRoot() went lane by lane; Adam was 14-22 % of an R1-cyto profile). Same bits: sqrtps
+      // is exact-rounded like sqrtss.
+      swiftSettings: [
+        .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
+        .unsafeFlags(["-Xcc", "-fno-math-errno"]),
+      ]),
     .target(
       name: "OmicsTransfer",
       dependencies: ["OmicsCore", "OmicsIO", "OmicsPreprocessing", "OmicsEnrichment", "OmicsNN"]),

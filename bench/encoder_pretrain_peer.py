@@ -15,8 +15,8 @@ model_dir, data_dir, steps, batch, threads = sys.argv[1], sys.argv[2], int(sys.a
 torch.set_num_threads(threads)
 torch.manual_seed(0)
 model = BertForMaskedLM(BertConfig.from_pretrained(model_dir), ).train()
-model.config._attn_implementation = "eager"
-cells = load_from_disk(data_dir)["input_ids"]
+model.set_attn_implementation("eager") if hasattr(model, "set_attn_implementation") else None
+cells = list(load_from_disk(data_dir)["input_ids"])
 cells.sort(key=len, reverse=True)
 decay = [p for n, p in model.named_parameters() if not ("bias" in n or "LayerNorm" in n)]
 no_decay = [p for n, p in model.named_parameters() if ("bias" in n or "LayerNorm" in n)]

@@ -40,6 +40,9 @@ public enum IntegratedGradients {
     -> (values: [Double], completenessError: Double, meanCompletenessError: Double)
   {
     let (nodes, weights) = gaussLegendre(steps)
+    let wasComputingInputGradient = encoder.computesInputGradient
+    encoder.computesInputGradient = true
+    defer { encoder.computesInputGradient = wasComputingInputGradient }
     let g = x.columns
     var out = [Double](repeating: 0, count: x.rows * g)
     var worst = 0.0, totalError = 0.0

@@ -123,6 +123,7 @@ public enum ScDealAdaptation {
     let daeStore = ParameterStore<Float>()
     let daeEncoder = EncoderNetwork(input: genes.count, hidden: config.hidden, latent: config.latent,
                                     dropout: config.dropout, store: daeStore, rng: &initRng)
+    daeEncoder.computesInputGradient = false  // training discards dL/dx (integrated gradients turns it on)
     let daeDecoder = DecoderNetwork(latent: config.latent, hidden: config.hidden, output: genes.count,
                                     dropout: config.dropout, store: daeStore, rng: &initRng)
     var stages: [StageHistory] = []
@@ -130,6 +131,7 @@ public enum ScDealAdaptation {
                                      validation: sVal, epochs: config.bulkEpochs, batchSize: config.batchSize,
                                      rng: &bulkRng, name: "bulk autoencoder"))
     let bulk = BulkModel(input: genes.count, config: config, rng: &initRng)
+    bulk.encoder.computesInputGradient = false
     bulk.store.copyMatching(from: daeStore)
     stages.append(try PredictorStage.train(model: bulk, train: sTrain, trainLabels: sSplit.train.map { y[$0] },
                                            validation: sVal, validationLabels: sSplit.validation.map { y[$0] },
@@ -150,6 +152,7 @@ public enum ScDealAdaptation {
     let targetStore = ParameterStore<Float>()
     let targetEncoder = EncoderNetwork(input: targetGenes.count, hidden: config.hidden, latent: config.latent,
                                        dropout: config.dropout, store: targetStore, rng: &initRng)
+    targetEncoder.computesInputGradient = false
     switch config.mode {
     case .aligned:
       targetStore.copyMatching(from: bulk.store)

@@ -16,6 +16,33 @@ import Testing
     }
   }
 
+  /// `computesInputGradient = false`: the same parameter gradients bit for bit, an empty `dx`, and
+  /// a layer after it rejects that `dx` instead of reading zeros.
+  @Test func linearWithoutInputGradient() throws {
+    let store = ParameterStore<Double>()
+    var rng = SeededGenerator(seed: 1)
+    let layer = Linear<Double>(5, 3, name: "fc", store: store, rng: &rng)
+    for shape in [[4, 5], [2, 3, 5]] {
+      let x = randomTensor(shape, seed: 2), dy = randomTensor(Array(shape.dropLast()) + [3], seed: 3)
+      layer.computesInputGradient = true
+      store.zeroGradients()
+      _ = try layer.forward(x, training: true)
+      let full = try layer.backward(dy)
+      let fullGradients = store.gradients
+      layer.computesInputGradient = false
+      store.zeroGradients()
+      _ = try layer.forward(x, training: true)
+      let skipped = try layer.backward(dy)
+      #expect(store.gradients == fullGradients)
+      #expect(full.shape == shape)
+      #expect(skipped.shape == [0] + shape.dropFirst() && skipped.count == 0)
+    }
+    let next = Linear<Double>(2, 5, name: "before", store: store, rng: &rng)
+    let net = Sequential<Double>([next, BatchNorm1d(5, name: "bn", store: store), layer])
+    _ = try net.forward(randomTensor([4, 2], seed: 4), training: true)
+    #expect(throws: (any Error).self) { try net.backward(randomTensor([4, 3], seed: 5)) }
+  }
+
   @Test func linearWithoutBias() throws {
     let store = ParameterStore<Double>()
     var rng = SeededGenerator(seed: 1)

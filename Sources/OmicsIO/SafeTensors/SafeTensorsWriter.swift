@@ -21,21 +21,16 @@ public enum SafeTensorsWriter {
     }
 
     public static func float32(_ name: String, shape: [Int], _ values: [Float]) -> Entry {
-      var d = Data(capacity: values.count * 4)
-      for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { d.append(contentsOf: $0) } }
-      return Entry(name: name, dtype: .F32, shape: shape, bytes: d)
+      // little-endian hosts only (x86-64, arm64): the array's bytes are the file's bytes
+      Entry(name: name, dtype: .F32, shape: shape, bytes: values.withUnsafeBytes { Data($0) })
     }
 
     public static func float64(_ name: String, shape: [Int], _ values: [Double]) -> Entry {
-      var d = Data(capacity: values.count * 8)
-      for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { d.append(contentsOf: $0) } }
-      return Entry(name: name, dtype: .F64, shape: shape, bytes: d)
+      Entry(name: name, dtype: .F64, shape: shape, bytes: values.withUnsafeBytes { Data($0) })
     }
 
     public static func int64(_ name: String, shape: [Int], _ values: [Int64]) -> Entry {
-      var d = Data(capacity: values.count * 8)
-      for v in values { withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) } }
-      return Entry(name: name, dtype: .I64, shape: shape, bytes: d)
+      Entry(name: name, dtype: .I64, shape: shape, bytes: values.withUnsafeBytes { Data($0) })
     }
   }
 

@@ -62,8 +62,9 @@ public final class BatchNorm1d<Scalar: NNScalar>: Layer {
     if training && n < 2 {
       throw OmicsError(location: name, "BatchNorm1d needs more than 1 sample per training batch, found \(n)")
     }
-    var xh = x
-    var y = x
+    // x̂ and y are written in full by the normalisation pass below.
+    var xh = Tensor<Scalar>(uninitializedShape: x.shape)
+    var y = Tensor<Scalar>(uninitializedShape: x.shape)
     var inv = [Double](repeating: 0, count: c)
     let (w, b, rm, rv, nb) = (weight.offset, bias.offset, runningMean.offset, runningVar.offset, batchesTracked.offset)
     let eps = self.eps, mom = momentum, conv = convention, update = updatesRunningStatistics

@@ -46,9 +46,11 @@ public final class Dropout<Scalar: NNScalar>: Layer {
       }
       rng = local
     }
-    var y = x
+    var y = Tensor<Scalar>(uninitializedShape: x.shape)
     y.scalars.withUnsafeMutableBufferPointer { yp in
-      mask.withUnsafeBufferPointer { mp in for i in 0..<yp.count { yp[i] *= mp[i] } }
+      x.scalars.withUnsafeBufferPointer { xp in
+        mask.withUnsafeBufferPointer { mp in for i in 0..<yp.count { yp[i] = xp[i] * mp[i] } }
+      }
     }
     scaledMask = mask
     return y

@@ -2,7 +2,9 @@
 ///
 /// Shapes: `(B, C) → (B, OC)`, or `(B, T, C) → (B, T, OC)`. Initialisation as PyTorch:
 /// `U(−1/√C, 1/√C)` for weight and bias. Backward: `dW += dyᵀ·x`, `db += Σ_rows dy`, `dx = dy·W`,
-/// all through `gemm` (OpenBLAS).
+/// all through `gemm` (OpenBLAS). With `computesInputGradient == false` backward skips `dx` (a
+/// third of the layer's backward products) and returns an empty `(0, …, C)` tensor: for a first
+/// layer whose input gradient nobody reads (training); a layer after it would reject the shape.
 public final class Linear<Scalar: NNScalar>: Layer {
   public let name: String
   public let inFeatures: Int
@@ -42,7 +44,8 @@ public final class Linear<Scalar: NNScalar>: Layer {
       throw OmicsError(location: name, "expected input (…, \(inFeatures)), found \(x.shape)")
     }
     let rows = x.rows, c = inFeatures, oc = outFeatures
-    var y = Tensor<Scalar>(shape: Array(x.shape.dropLast()) + [oc])
+    // Every element is written: the bias rows below, or the product with beta = 0.
+    var y = Tensor<Scalar>(uninitializedShape: Array(x.shape.dropLast()) + [oc])
     let w = weight, b = bias
     store.values.withUnsafeBufferPointer { pv in
       guard let base = pv.baseAddress else { return }
@@ -69,7 +72,7 @@ public final class Linear<Scalar: NNScalar>: Layer {
     guard let x = input else { throw OmicsError(location: name, "backward called before forward") }
     let rows = x.rows, c = inFeatures, oc = outFeatures
     let wantsDx = computesInputGradient
-    var dx = Tensor<Scalar>(shape: wantsDx ? x.shape : [0, c])
+    var dx = Tensor<Scalar>(uninitializedShape: wantsDx ? x.shape : [0] + x.shape.dropFirst())  // beta = 0
     let w = weight, b = bias
     dy.scalars.withUnsafeBufferPointer { dyp in
       guard let dyb = dyp.baseAddress else { return }
@@ -92,6 +95,7 @@ public final class Linear<Scalar: NNScalar>: Layer {
           }
         }
       }
+      guard wantsDx else { return }
       store.values.withUnsafeBufferPointer { pv in
         guard wantsDx, let base = pv.baseAddress else { return }
         dx.scalars.withUnsafeMutableBufferPointer { dxp in

@@ -175,12 +175,9 @@ public final class MultiHeadAttention<Scalar: NNScalar> {
   private func fastSoftmaxRow(_ p: UnsafeMutablePointer<Scalar>, _ n: Int) {
     var mx = p[0]
     for j in 1..<n where p[j] > mx { mx = p[j] }
+    for j in 0..<n { p[j] = Scalar.nnFastExp(p[j] - mx) }  // no carried sum: this loop vectorizes
     var sum = Scalar(0)
-    for j in 0..<n {
-      let e = Scalar.nnFastExp(p[j] - mx)
-      p[j] = e
-      sum += e
-    }
+    for j in 0..<n { sum += p[j] }
     let inv = 1 / sum
     for j in 0..<n { p[j] *= inv }
   }

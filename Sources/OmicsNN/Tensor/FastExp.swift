@@ -5,7 +5,7 @@
 /// 2 ulp of `expf` for x in [−87.3, 88.3] (tested); inputs below −87.3 give ~1e-38 instead of a
 /// denormal or 0, which is harmless where it is used (softmax after subtracting the row maximum).
 public enum FastExp {
-  @inline(__always)
+  @inlinable @inline(__always)
   public static func exp(_ value: Float) -> Float {
     let x0 = min(max(value, -87.3), 88.3)
     let t = x0 * 1.44269504088896341 + 12582912.0

@@ -30,6 +30,17 @@ public struct Tensor<Scalar: NNScalar>: Equatable, Sendable {
     self.scalars = scalars
   }
 
+  /// A tensor whose elements are not set (no zero fill): for layer outputs that the caller
+  /// overwrites in full before anyone reads them (a `gemm` with `beta = 0`, a pass over every
+  /// element). Float and Double are trivial types, so the storage is valid, only unspecified.
+  @_specialize(where Scalar == Float)
+  init(uninitializedShape shape: [Int]) {
+    precondition(shape.allSatisfy { $0 >= 0 }, "negative extent in shape \(shape)")
+    let count = shape.reduce(1, *)
+    self.shape = shape
+    self.scalars = [Scalar](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+  }
+
   /// Number of elements.
   @inlinable public var count: Int { scalars.count }
   /// Number of axes.

@@ -32,7 +32,18 @@ public final class EncoderNetwork {
     try bottleneck.forward(try blocks.forward(x, training: training), training: training)
   }
 
-  /// `dL/dx` from `dL/dz`; accumulates parameter gradients.
+  /// Whether `backward` returns `dL/dx` (default). Training discards it, so the stages' encoders
+  /// turn it off (the first Linear then skips its input-gradient product; `backward` returns an
+  /// empty tensor); integrated gradients turns it on.
+  public var computesInputGradient: Bool {
+    get { firstLinear.computesInputGradient }
+    set { firstLinear.computesInputGradient = newValue }
+  }
+
+  /// The layer that reads the input: the first block's Linear, or the bottleneck without blocks.
+  private var firstLinear: Linear<Float> { (blocks.layers.first as? Linear<Float>) ?? bottleneck }
+
+  /// `dL/dx` from `dL/dz` (empty when `computesInputGradient` is off); accumulates parameter gradients.
   public func backward(_ dz: Tensor<Float>) throws -> Tensor<Float> {
     try blocks.backward(try bottleneck.backward(dz))
   }
