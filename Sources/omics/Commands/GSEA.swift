@@ -173,20 +173,11 @@ extension GSEA {
           omics gsea phenotype --expr leukemia.h5ad --cls leukemia.cls --gene-sets h.all.gmt --out gsea/
         """)
 
-    @Option(help: "Expression matrix (h5ad: obs = samples, var = genes; or another matrix format with obs columns).")
-    var expr: String
+    @OptionGroup var phenotypeInput: PhenotypeInput
 
-    @Option(help: "obs column with the phenotype (class labels, or numbers for pearson).")
-    var labels: String?
 
-    @Option(help: "Phenotype from a Broad GSEA .cls file instead of --labels (categorical, or #numeric), one entry per matrix sample in order.")
-    var cls: String?
 
-    @Option(name: .customLong("cls-phenotype"), help: "With a #numeric .cls holding several phenotypes: the one to use (default: the first).")
-    var clsPhenotype: String?
 
-    @Option(help: "The two classes to compare, positive first: A,B (default: both labels of the column, first seen positive).")
-    var classes: String?
 
     @Option(name: .customLong("gene-sets"), help: "Gene sets (.gmt, .gmx, .grp or MSigDB .json).")
     var geneSets: String
@@ -197,8 +188,6 @@ extension GSEA {
     @Option(help: "Phenotype permutations for the null.")
     var permutations = 1000
 
-    @Option(help: "Ranking metric: signal_to_noise, abs_signal_to_noise, t_test, diff_of_classes, ratio_of_classes, log2_ratio_of_classes or pearson (default: pearson for a numeric column, else signal_to_noise).")
-    var metric: PhenotypeLabels.Metric?
 
     @Option(name: .customLong("min-size"), help: "Smallest set size tested (genes present in the matrix).")
     var minSize = 15
@@ -224,7 +213,6 @@ extension GSEA {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-      try PhenotypeInput.validate(labels: labels, cls: cls, clsPhenotype: clsPhenotype)
       guard permutations >= 1 else { throw ValidationError("--permutations must be at least 1, got \(permutations)") }
       guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
       guard minSize >= 1, maxSize >= minSize else {
@@ -232,21 +220,17 @@ extension GSEA {
       }
       guard weight >= 0, weight.isFinite else { throw ValidationError("--weight must be a finite number ≥ 0, got \(weight)") }
       guard plots >= 0 else { throw ValidationError("--plots must be ≥ 0, got \(plots)") }
-      if let classes, classes.split(separator: ",", omittingEmptySubsequences: false).count != 2 {
-        throw ValidationError("--classes takes two labels separated by a comma (A,B), got '\(classes)'")
-      }
     }
 
     func run() throws {
       global.apply()
       try runReportingErrors {
         let started = Date()
-        let matrix = try MatrixFileReader.read(expr, options: .init(showProgress: !global.quiet))
-        let phenotype = try PhenotypeInput.resolve(
-          matrix: matrix, expr: expr, labels: labels, cls: cls, clsPhenotype: clsPhenotype, classes: classes, metric: metric)
+        let matrix = try MatrixFileReader.read(phenotypeInput.expr, options: .init(showProgress: !global.quiet))
+        let phenotype = try phenotypeInput.resolve(matrix: matrix)
         let expression: PhenotypeGSEA.Expression
         do { expression = try PhenotypeGSEA.Expression(matrix: matrix, samples: phenotype.samples) } catch let error as OmicsError {
-          throw error.inFile(expr)
+          throw error.inFile(phenotypeInput.expr)
         }
         let sets = try GeneSetReader.read(path: geneSets)
         var options = PhenotypeGSEA.Options()
@@ -300,7 +284,7 @@ extension GSEA {
           }
           let significant = report.results.filter { ($0.broad?.fdr ?? 1) < 0.25 }.count
           StandardError.write(
-            "gsea phenotype: \(labels ?? cls ?? ""): \(what); metric \(phenotype.metric.rawValue); \(input.geneCount) genes ranked"
+            "gsea phenotype: \(phenotypeInput.source): \(what); metric \(phenotype.metric.rawValue); \(input.geneCount) genes ranked"
               + (result.droppedGenes.isEmpty ? "" : " (\(result.droppedGenes.count) constant within the classes dropped)")
               + "; \(sets.count) sets: \(input.pathways.count) tested, \(input.sizeFilteredSets) outside \(minSize)–\(maxSize) genes, "
               + "\(input.unmatchedSets) with no gene in the matrix; \(permutations) permutations; \(significant) with FDR q < 0.25; "

@@ -53,23 +53,12 @@ struct XGSEACommand: ParsableCommand {
           --permutations 2000 --out xgsea/
       """)
 
-  @Option(help: "Source-species expression (h5ad: obs = samples, var = genes; or another matrix format with obs columns).")
-  var expr: String
+  @OptionGroup var phenotypeInput: PhenotypeInput
 
-  @Option(help: "obs column with the phenotype (class labels, or numbers for pearson).")
-  var labels: String?
 
-  @Option(help: "Phenotype from a Broad GSEA .cls file instead of --labels (categorical, or #numeric), one entry per matrix sample in order.")
-  var cls: String?
 
-  @Option(name: .customLong("cls-phenotype"), help: "With a #numeric .cls holding several phenotypes: the one to use (default: the first).")
-  var clsPhenotype: String?
 
-  @Option(help: "The two classes to compare, positive first: A,B (default: both labels of the column, first seen positive).")
-  var classes: String?
 
-  @Option(help: "Ranking metric: signal_to_noise, abs_signal_to_noise, t_test, diff_of_classes, ratio_of_classes, log2_ratio_of_classes or pearson (default: pearson for a numeric column, else signal_to_noise).")
-  var metric: PhenotypeLabels.Metric?
 
   @Option(name: .customLong("gene-sets"), help: "Target-species gene sets (.gmt, .gmx, .grp or MSigDB .json).")
   var geneSets: String
@@ -138,7 +127,6 @@ struct XGSEACommand: ParsableCommand {
   }
 
   func validate() throws {
-    try PhenotypeInput.validate(labels: labels, cls: cls, clsPhenotype: clsPhenotype)
     guard permutations >= 1 else { throw ValidationError("--permutations must be at least 1, got \(permutations)") }
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
     guard minSize >= 1, maxSize >= minSize else {
@@ -151,9 +139,6 @@ struct XGSEACommand: ParsableCommand {
     guard iterations >= 0 else { throw ValidationError("--iterations must be ≥ 0, got \(iterations)") }
     guard tolerance >= 0, tolerance.isFinite else { throw ValidationError("--tolerance must be a finite number ≥ 0, got \(tolerance)") }
     guard minSupport >= 1 else { throw ValidationError("--min-support must be at least 1, got \(minSupport)") }
-    if let classes, classes.split(separator: ",", omittingEmptySubsequences: false).count != 2 {
-      throw ValidationError("--classes takes two labels separated by a comma (A,B), got '\(classes)'")
-    }
   }
 
   func run() throws {
@@ -178,12 +163,11 @@ struct XGSEACommand: ParsableCommand {
       }
       let mapper = OrthologMapper(table: table, policy: chosen, caseInsensitive: caseInsensitive, targetIDs: sourceIDs)
       let sets = try GeneSetReader.read(path: geneSets)
-      let matrix = try MatrixFileReader.read(expr, options: .init(showProgress: !global.quiet))
-      let phenotype = try PhenotypeInput.resolve(
-        matrix: matrix, expr: expr, labels: labels, cls: cls, clsPhenotype: clsPhenotype, classes: classes, metric: metric)
+      let matrix = try MatrixFileReader.read(phenotypeInput.expr, options: .init(showProgress: !global.quiet))
+      let phenotype = try phenotypeInput.resolve(matrix: matrix)
       let expression: PhenotypeGSEA.Expression
       do { expression = try PhenotypeGSEA.Expression(matrix: matrix, samples: phenotype.samples) } catch let error as OmicsError {
-        throw error.inFile(expr)
+        throw error.inFile(phenotypeInput.expr)
       }
       var options = XGSEA.Options()
       options.gsea.minSize = minSize
