@@ -51,6 +51,8 @@ public enum BLASThreads {
   /// Below this many multiply-adds a product is not split (the dispatch costs more than it saves).
   static let minimumPartitionedWork = 1 << 19
   nonisolated(unsafe) static var partitions = 1
+  /// The persistent workers of the partitioned mode (`partitions - 1` threads), made on first use.
+  nonisolated(unsafe) static var pool: SpinningWorkerPool?
 
   /// Sets the number of threads OpenBLAS uses (≥ 1); products are not split by `gemm`.
   public static func set(_ count: Int) {
@@ -59,10 +61,38 @@ public enum BLASThreads {
   }
 
   /// OpenBLAS single-threaded; `gemm` splits products of at least `minimumPartitionedWork`
-  /// multiply-adds into `count` blocks run concurrently (`DispatchQueue.concurrentPerform`).
+  /// multiply-adds into `count` blocks run concurrently on a `SpinningWorkerPool` of `count - 1` threads.
   public static func setPartitioned(_ count: Int) {
     openblas_set_num_threads(1)
     partitions = max(1, count)
+    if partitions > 1, (pool?.workerCount ?? 0) < partitions - 1 {
+      pool = SpinningWorkerPool(workers: partitions - 1)
+    }
+  }
+
+  /// Runs `body(block)` for `blocks` blocks at once: on the pool's workers in the partitioned mode,
+  /// else (the pool busy or absent) with `DispatchQueue.concurrentPerform`.
+  @inline(__always)
+  static func runBlocks(_ blocks: Int, _ body: (Int) -> Void) {
+    if let pool, pool.run(blocks: blocks, body) { return }
+    DispatchQueue.concurrentPerform(iterations: blocks, execute: body)
+  }
+
+  /// Splits the index range `0..<count` into `partitions` contiguous ranges (starts multiples of 8,
+  /// so SIMD8 loops stay aligned to the same lanes) and runs `body` on them at once; below `minimum`
+  /// elements, or outside the partitioned mode, `body(0..<count)` runs on the calling thread. For
+  /// element-wise passes whose result does not depend on how the range is cut.
+  public static func forEachRange(count: Int, minimum: Int = 1 << 15, _ body: (Range<Int>) -> Void) {
+    let parts = partitions
+    let chunks = (count + 7) / 8
+    guard parts > 1, count >= minimum, chunks >= parts else {
+      body(0..<count)
+      return
+    }
+    runBlocks(parts) { p in
+      let start = min(count, chunks * p / parts * 8), end = min(count, chunks * (p + 1) / parts * 8)
+      if start < end { body(start..<end) }
+    }
   }
 
   /// The number of threads OpenBLAS uses now.
@@ -88,7 +118,7 @@ public enum BLASThreads {
       product(transA, transB, m, n, a, b, c)
       return
     }
-    DispatchQueue.concurrentPerform(iterations: blocks) { p in
+    runBlocks(blocks) { p in
       let start = min(extent, tiles * p / blocks * 16), end = min(extent, tiles * (p + 1) / blocks * 16)
       if start >= end { return }
       if splitRows {

@@ -32,10 +32,16 @@ public final class Activation<Scalar: NNScalar>: Layer {
 
   @_specialize(where Scalar == Float)
   public func forward(_ x: Tensor<Scalar>, training: Bool) throws -> Tensor<Scalar> {
-    var y = x
+    // y is written in full from x (element-wise, cut into ranges on the partitioned mode's threads).
+    var y = Tensor<Scalar>(uninitializedShape: x.shape)
     let kind = self.kind
-    y.scalars.withUnsafeMutableBufferPointer { p in
-      for i in 0..<p.count { p[i] = Self.value(kind, p[i]) }
+    x.scalars.withUnsafeBufferPointer { xBuffer in
+      y.scalars.withUnsafeMutableBufferPointer { yBuffer in
+        guard let xp = xBuffer.baseAddress, let yp = yBuffer.baseAddress else { return }
+        BLASThreads.forEachRange(count: xBuffer.count) { range in
+          for i in range { yp[i] = Self.value(kind, xp[i]) }
+        }
+      }
     }
     input = x
     output = y
@@ -46,12 +52,18 @@ public final class Activation<Scalar: NNScalar>: Layer {
   public func backward(_ dy: Tensor<Scalar>) throws -> Tensor<Scalar> {
     try checkBackward(name, cached: output?.shape, dy: dy)
     guard let x = input, let y = output else { throw OmicsError(location: name, "backward called before forward") }
-    var dx = dy
+    var dx = Tensor<Scalar>(uninitializedShape: dy.shape)
     let kind = self.kind
-    dx.scalars.withUnsafeMutableBufferPointer { d in
-      x.scalars.withUnsafeBufferPointer { xp in
-        y.scalars.withUnsafeBufferPointer { yp in
-          for i in 0..<d.count { d[i] *= Self.derivative(kind, x: xp[i], y: yp[i]) }
+    dx.scalars.withUnsafeMutableBufferPointer { dBuffer in
+      dy.scalars.withUnsafeBufferPointer { dyBuffer in
+        x.scalars.withUnsafeBufferPointer { xBuffer in
+          y.scalars.withUnsafeBufferPointer { yBuffer in
+            guard let d = dBuffer.baseAddress, let g = dyBuffer.baseAddress, let xp = xBuffer.baseAddress,
+                  let yp = yBuffer.baseAddress else { return }
+            BLASThreads.forEachRange(count: dBuffer.count) { range in
+              for i in range { d[i] = g[i] * Self.derivative(kind, x: xp[i], y: yp[i]) }
+            }
+          }
         }
       }
     }

@@ -72,63 +72,74 @@ public final class BatchNorm1d<Scalar: NNScalar>: Layer {
     // order, as a per-column loop would, but the inner loop is contiguous (vectorised).
     var mean = [Double](repeating: 0, count: c), varB = [Double](repeating: 0, count: c)
     var meanS = [Scalar](repeating: 0, count: c), istdS = [Scalar](repeating: 0, count: c)
-    store.values.withUnsafeMutableBufferPointer { pv in
-      x.scalars.withUnsafeBufferPointer { xp in
-        mean.withUnsafeMutableBufferPointer { mu in
-          varB.withUnsafeMutableBufferPointer { vb in
-            if training {
-              for r in 0..<n {
-                let row = r * c
-                for j in 0..<c { mu[j] += Double(xp[row + j]) }
-              }
-              for j in 0..<c { mu[j] /= Double(n) }
-              for r in 0..<n {
-                let row = r * c
-                for j in 0..<c { let d = Double(xp[row + j]) - mu[j]; vb[j] += d * d }
-              }
-              for j in 0..<c {
-                let q = vb[j]
-                vb[j] = q / Double(n)
-                if update {
-                  let unbiased = conv == .pytorch ? q / Double(n - 1) : (conv == .keras2 ? q / (Double(n) - 1 - eps) : vb[j])
-                  let keep = conv == .pytorch ? 1 - mom : mom
-                  pv[rm + j] = Scalar(keep * Double(pv[rm + j]) + (1 - keep) * mu[j])
-                  pv[rv + j] = Scalar(keep * Double(pv[rv + j]) + (1 - keep) * unbiased)
-                }
-              }
-            } else {
-              for j in 0..<c {
-                mu[j] = Double(pv[rm + j])
-                vb[j] = Double(pv[rv + j])
-              }
-            }
-            for j in 0..<c {
-              let istd = 1 / (vb[j] + eps).squareRoot()
-              inv[j] = istd
-              meanS[j] = Scalar(mu[j])
-              istdS[j] = Scalar(istd)
-            }
-          }
-        }
-        xh.scalars.withUnsafeMutableBufferPointer { hp in
-          y.scalars.withUnsafeMutableBufferPointer { yp in
-            meanS.withUnsafeBufferPointer { ms in
-              istdS.withUnsafeBufferPointer { isd in
-                let g = UnsafeBufferPointer(rebasing: pv[w..<(w + c)]), bb = UnsafeBufferPointer(rebasing: pv[b..<(b + c)])
-                for r in 0..<n {
-                  let row = r * c
-                  for j in 0..<c {
-                    let h = (xp[row + j] - ms[j]) * isd[j]
-                    hp[row + j] = h
-                    yp[row + j] = g[j] * h + bb[j]
+    // Every quantity is per feature, so the features are cut into ranges run on the partitioned
+    // mode's threads (BLASThreads.forEachRange); within a range the row-major passes keep one
+    // accumulator per feature with the rows in order, as a per-column loop would, but the inner loop
+    // is contiguous (vectorised). The same bits however the features are cut.
+    store.values.withUnsafeMutableBufferPointer { pvBuffer in
+      x.scalars.withUnsafeBufferPointer { xpBuffer in
+        mean.withUnsafeMutableBufferPointer { muBuffer in
+          varB.withUnsafeMutableBufferPointer { vbBuffer in
+            inv.withUnsafeMutableBufferPointer { invBuffer in
+              xh.scalars.withUnsafeMutableBufferPointer { hpBuffer in
+                y.scalars.withUnsafeMutableBufferPointer { ypBuffer in
+                 meanS.withUnsafeMutableBufferPointer { msBuffer in
+                  istdS.withUnsafeMutableBufferPointer { isBuffer in
+                  let (ms, isd) = (msBuffer.baseAddress!, isBuffer.baseAddress!)
+                  let (pv, xp, mu, vb, iv) = (pvBuffer.baseAddress!, xpBuffer.baseAddress!, muBuffer.baseAddress!,
+                                              vbBuffer.baseAddress!, invBuffer.baseAddress!)
+                  let (hp, yp) = (hpBuffer.baseAddress!, ypBuffer.baseAddress!)
+                  BLASThreads.forEachRange(count: c, minimum: n * c >= 1 << 15 ? 0 : .max) { features in
+                    if training {
+                      for r in 0..<n {
+                        let row = r * c
+                        for j in features { mu[j] += Double(xp[row + j]) }
+                      }
+                      for j in features { mu[j] /= Double(n) }
+                      for r in 0..<n {
+                        let row = r * c
+                        for j in features { let d = Double(xp[row + j]) - mu[j]; vb[j] += d * d }
+                      }
+                      for j in features {
+                        let q = vb[j]
+                        vb[j] = q / Double(n)
+                        if update {
+                          let unbiased = conv == .pytorch ? q / Double(n - 1) : (conv == .keras2 ? q / (Double(n) - 1 - eps) : vb[j])
+                          let keep = conv == .pytorch ? 1 - mom : mom
+                          pv[rm + j] = Scalar(keep * Double(pv[rm + j]) + (1 - keep) * mu[j])
+                          pv[rv + j] = Scalar(keep * Double(pv[rv + j]) + (1 - keep) * unbiased)
+                        }
+                      }
+                    } else {
+                      for j in features {
+                        mu[j] = Double(pv[rm + j])
+                        vb[j] = Double(pv[rv + j])
+                      }
+                    }
+                    for j in features {
+                      let istd = 1 / (vb[j] + eps).squareRoot()
+                      iv[j] = istd
+                      ms[j] = Scalar(mu[j])
+                      isd[j] = Scalar(istd)
+                    }
+                    for r in 0..<n {
+                      let row = r * c
+                      for j in features {
+                        let h = (xp[row + j] - ms[j]) * isd[j]
+                        hp[row + j] = h
+                        yp[row + j] = pv[w + j] * h + pv[b + j]
+                      }
+                    }
                   }
+                  if training && update { pv[nb] += 1 }
+                  }
+                 }
                 }
               }
             }
           }
         }
       }
-      if training && update { pv[nb] += 1 }
     }
     xhat = xh
     invStd = inv
@@ -141,52 +152,62 @@ public final class BatchNorm1d<Scalar: NNScalar>: Layer {
     try checkBackward(name, cached: xhat?.shape, dy: dy)
     guard let xh = xhat else { throw OmicsError(location: name, "backward called before forward") }
     let n = xh.rows, c = features
-    var dx = dy
+    // dx is written in full below.
+    var dx = Tensor<Scalar>(uninitializedShape: dy.shape)
     let (w, b) = (weight.offset, bias.offset)
     let training = trainedForward, inv = invStd
     var sdy = [Double](repeating: 0, count: c), sdyh = [Double](repeating: 0, count: c)
     var k = [Double](repeating: 0, count: c), kS = [Scalar](repeating: 0, count: c)
-    store.values.withUnsafeBufferPointer { pv in
-      store.gradients.withUnsafeMutableBufferPointer { gp in
-        dy.scalars.withUnsafeBufferPointer { dp in
-          xh.scalars.withUnsafeBufferPointer { hp in
-            dx.scalars.withUnsafeMutableBufferPointer { out in
-              sdy.withUnsafeMutableBufferPointer { s1 in
-                sdyh.withUnsafeMutableBufferPointer { s2 in
-                  k.withUnsafeMutableBufferPointer { kp in
-                    kS.withUnsafeMutableBufferPointer { ks in
+    // Per feature throughout, so cut into feature ranges as in forward (the same bits).
+    store.values.withUnsafeBufferPointer { pvBuffer in
+      store.gradients.withUnsafeMutableBufferPointer { gpBuffer in
+        dy.scalars.withUnsafeBufferPointer { dpBuffer in
+          xh.scalars.withUnsafeBufferPointer { hpBuffer in
+            dx.scalars.withUnsafeMutableBufferPointer { outBuffer in
+              sdy.withUnsafeMutableBufferPointer { s1Buffer in
+                sdyh.withUnsafeMutableBufferPointer { s2Buffer in
+                  inv.withUnsafeBufferPointer { invBuffer in
+                   k.withUnsafeMutableBufferPointer { kBuffer in
+                    kS.withUnsafeMutableBufferPointer { ksBuffer in
+                    let (kp, ks) = (kBuffer.baseAddress!, ksBuffer.baseAddress!)
+                    let (pv, gp, dp, hp, out) = (pvBuffer.baseAddress!, gpBuffer.baseAddress!, dpBuffer.baseAddress!,
+                                                 hpBuffer.baseAddress!, outBuffer.baseAddress!)
+                    let (s1, s2, iv) = (s1Buffer.baseAddress!, s2Buffer.baseAddress!, invBuffer.baseAddress!)
+                    BLASThreads.forEachRange(count: c, minimum: n * c >= 1 << 15 ? 0 : .max) { features in
                       // Per-feature sums over the rows in order (row-major passes, as in forward).
                       for r in 0..<n {
                         let row = r * c
-                        for j in 0..<c {
+                        for j in features {
                           let d = Double(dp[row + j])
                           s1[j] += d
                           s2[j] += d * Double(hp[row + j])
                         }
                       }
                       let nD = Double(n)
-                      for j in 0..<c {
+                      for j in features {
                         gp[w + j] += Scalar(s2[j])
                         gp[b + j] += Scalar(s1[j])
                         let g = Double(pv[w + j])
-                        kp[j] = training ? g * inv[j] / nD : 0
-                        ks[j] = Scalar(g * inv[j])
+                        kp[j] = training ? g * iv[j] / nD : 0
+                        ks[j] = Scalar(g * iv[j])
                       }
                       if training {
                         // In Double: Σ_rows dx must cancel to ~0 (the gradient of a bias feeding this layer).
                         for r in 0..<n {
                           let row = r * c
-                          for j in 0..<c {
+                          for j in features {
                             out[row + j] = Scalar(kp[j] * (nD * Double(dp[row + j]) - s1[j] - Double(hp[row + j]) * s2[j]))
                           }
                         }
                       } else {
                         for r in 0..<n {
                           let row = r * c
-                          for j in 0..<c { out[row + j] = ks[j] * dp[row + j] }
+                          for j in features { out[row + j] = ks[j] * dp[row + j] }
                         }
                       }
                     }
+                    }
+                   }
                   }
                 }
               }

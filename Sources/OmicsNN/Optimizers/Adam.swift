@@ -78,30 +78,35 @@ public final class Adam<Scalar: NNScalar>: Optimizer {
                 }
               } else {
                 // The same arithmetic without the decay branch, eight elements at a time (IEEE
-                // square root and division are exact-rounded, so lanes equal the scalar loop).
+                // square root and division are exact-rounded, so lanes equal the scalar loop); large
+                // tensors are cut into ranges run on the partitioned mode's threads (element-wise:
+                // the same bits however they are cut).
                 typealias V = SIMD8<Scalar>
                 let (vb1, vb2, v1b1, v1b2) = (V(repeating: b1), V(repeating: b2), V(repeating: oneMinusB1), V(repeating: oneMinusB2))
                 let (vStep, vSqrtBc2, vEps) = (V(repeating: stepSize), V(repeating: sqrtBc2), V(repeating: epsS))
-                let (pb, gb, mb, vbase) = (p.baseAddress!, g.baseAddress!, mp.baseAddress!, vp.baseAddress!)
-                var i = e.offset
-                while i + 8 <= e.offset + e.count {
-                  let gi = UnsafeRawPointer(gb + i).loadUnaligned(as: V.self)
-                  let mi = vb1 * UnsafeRawPointer(mb + i).loadUnaligned(as: V.self) + v1b1 * gi
-                  let vi = vb2 * UnsafeRawPointer(vbase + i).loadUnaligned(as: V.self) + v1b2 * gi * gi
-                  let denom = vi.squareRoot() / vSqrtBc2 + vEps
-                  let pi = UnsafeRawPointer(pb + i).loadUnaligned(as: V.self) - vStep * mi / denom
-                  UnsafeMutableRawPointer(mb + i).storeBytes(of: mi, as: V.self)
-                  UnsafeMutableRawPointer(vbase + i).storeBytes(of: vi, as: V.self)
-                  UnsafeMutableRawPointer(pb + i).storeBytes(of: pi, as: V.self)
-                  i += 8
-                }
-                while i < e.offset + e.count {
-                  let gi = g[i]
-                  mp[i] = b1 * mp[i] + oneMinusB1 * gi
-                  vp[i] = b2 * vp[i] + oneMinusB2 * gi * gi
-                  let denom = vp[i].squareRoot() / sqrtBc2 + epsS
-                  p[i] -= stepSize * mp[i] / denom
-                  i += 1
+                let (pb, gb, mb, vbase) = (p.baseAddress! + e.offset, g.baseAddress! + e.offset,
+                                           mp.baseAddress! + e.offset, vp.baseAddress! + e.offset)
+                BLASThreads.forEachRange(count: e.count) { range in
+                  var i = range.lowerBound
+                  while i + 8 <= range.upperBound {
+                    let gi = UnsafeRawPointer(gb + i).loadUnaligned(as: V.self)
+                    let mi = vb1 * UnsafeRawPointer(mb + i).loadUnaligned(as: V.self) + v1b1 * gi
+                    let vi = vb2 * UnsafeRawPointer(vbase + i).loadUnaligned(as: V.self) + v1b2 * gi * gi
+                    let denom = vi.squareRoot() / vSqrtBc2 + vEps
+                    let pi = UnsafeRawPointer(pb + i).loadUnaligned(as: V.self) - vStep * mi / denom
+                    UnsafeMutableRawPointer(mb + i).storeBytes(of: mi, as: V.self)
+                    UnsafeMutableRawPointer(vbase + i).storeBytes(of: vi, as: V.self)
+                    UnsafeMutableRawPointer(pb + i).storeBytes(of: pi, as: V.self)
+                    i += 8
+                  }
+                  while i < range.upperBound {
+                    let gi = gb[i]
+                    mb[i] = b1 * mb[i] + oneMinusB1 * gi
+                    vbase[i] = b2 * vbase[i] + oneMinusB2 * gi * gi
+                    let denom = vbase[i].squareRoot() / sqrtBc2 + epsS
+                    pb[i] -= stepSize * mb[i] / denom
+                    i += 1
+                  }
                 }
               }
             }
